@@ -1,0 +1,106 @@
+"""Conversion throughput and memory at scale: records/s, triples/s, peak RSS.
+
+Builds a bulk-download style ``.zip`` from the real shared records (API v2 JSON
+and legacy XML), repeated with rewritten NCT ids up to the requested size, then
+runs ``kg convert`` to N-Triples in a child process per size and reports what
+it measured. Memory is the child's peak resident set size, so several sizes
+side by side show whether memory stays flat as the record count grows.
+
+Usage::
+
+    python benchmarks/convert_bench.py               # 5,000 and 20,000 records
+    python benchmarks/convert_bench.py --sizes 2000 20000 100000
+
+Needs ``../shared/data`` (or ``KG_SHARED_DATA``); exits with a message if absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("KG_SHARED_DATA", REPO.parent / "shared" / "data"))
+_NCT = re.compile(rb"NCT\d{8}")
+
+
+def load_originals() -> list[tuple[str, bytes]]:
+    """(extension, bytes) of every shared JSON and XML record, in a fixed order."""
+    records = []
+    for folder, ext in (("ctgov-v2", "json"), ("ctgov-xml", "xml")):
+        for path in sorted((SHARED / folder).glob(f"*.{ext}")):
+            records.append((ext, path.read_bytes()))
+    return records
+
+
+def build_archive(originals: list[tuple[str, bytes]], size: int, target: Path) -> None:
+    """A zip of ``size`` records: the originals again and again, each copy with new NCT ids."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for index in range(size):
+            ext, data = originals[index % len(originals)]
+            nct = f"NCT9{index:07d}"
+            own = re.search(rb"NCT\d{8}", data)
+            assert own is not None
+            archive.writestr(f"{nct}.{ext}", data.replace(own.group(0), nct.encode()))
+
+
+def run_convert(archive: Path, output: Path) -> dict[str, float]:
+    """Convert in a child process; its wall time, summary line and peak RSS."""
+    code = (
+        "import resource, sys, time; from kg.convert import convert; t = time.perf_counter(); "
+        "s = convert([sys.argv[1]], sys.argv[2]); "
+        "print(s.converted, s.rejected, s.triples, time.perf_counter() - t, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(archive), str(output)], capture_output=True, text=True, check=True
+    )
+    converted, rejected, triples, seconds, peak_kb = completed.stdout.split()
+    return {
+        "converted": int(converted),
+        "rejected": int(rejected),
+        "triples": int(triples),
+        "seconds": float(seconds),
+        "peak_rss_mb": int(peak_kb) / 1024,
+        "output_mb": output.stat().st_size / 1e6,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
+    args = parser.parse_args()
+    if not SHARED.is_dir():
+        sys.exit(f"shared records not found at {SHARED} (set KG_SHARED_DATA)")
+    originals = load_originals()
+    print(f"# kg convert -> N-Triples, one core; {platform.python_version()} on {platform.machine()}, "
+          f"{os.cpu_count()} cores; {len(originals)} real records repeated with new NCT ids")
+    print("| records | rejected | triples | seconds | records/s | triples/s | peak RSS MB | output MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            archive, output = Path(tmp) / f"records-{size}.zip", Path(tmp) / f"graph-{size}.nt"
+            started = time.perf_counter()
+            build_archive(originals, size, archive)
+            build_seconds = time.perf_counter() - started
+            m = run_convert(archive, output)
+            print(
+                f"| {m['converted']:,} | {m['rejected']} | {m['triples']:,} | {m['seconds']:.1f} | "
+                f"{m['converted'] / m['seconds']:,.0f} | {m['triples'] / m['seconds']:,.0f} | "
+                f"{m['peak_rss_mb']:.0f} | {m['output_mb']:.0f} |",
+                flush=True,
+            )
+            print(f"<!-- input archive built in {build_seconds:.1f} s -->", file=sys.stderr)
+            output.unlink()
+
+
+if __name__ == "__main__":
+    main()

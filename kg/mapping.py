@@ -1,0 +1,500 @@
+"""The pure mapping: one ``Trial`` record in, its RDF triples out.
+
+No I/O and no state between records: the same record always gives the same
+triples in the same order, which is what makes output byte-identical across
+runs. Shared entities (organisations, people, sites, places, conditions,
+interventions, MeSH descriptors) are emitted with the IRIs of ``kg.iris``, so
+the triples of many trials join into one graph without any lookup.
+
+The terms used are declared in ``ontology/ctkg.ttl``; the model behind them:
+
+* a trial (``ctkg:ClinicalTrial``, a ``schema:MedicalTrial``) links its
+  conditions, its registered interventions (``ctkg:TrialIntervention``, one per
+  trial, pointing at the shared ``ctkg:Intervention``), arms, sponsors,
+  role nodes (``ctkg:TrialRole``: who did what in this trial, with the
+  affiliation given there), site participations (``ctkg:TrialSite``: the shared
+  ``ctkg:Site`` with this trial's recruitment status and contacts), eligibility,
+  outcomes, references and its source record;
+* coded values are SKOS concepts under ``https://w3id.org/ctkg/code/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pyoxigraph import Literal, NamedNode, Quad, Triple
+
+from kg import iris
+from kg.keys import organization_key, slug
+from kg.model import Age, MeshTerm, Organization, PartialDate, PersonRole, Site, Trial
+from kg.namespaces import CTKG, DCTERMS, GEO, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
+from kg.places import resolve_country
+
+__all__ = ["MappingOptions", "trial_quads", "trial_triples"]
+
+
+@dataclass(frozen=True, slots=True)
+class MappingOptions:
+    """Choices that change what the mapping emits.
+
+    Contact phone numbers and e-mail addresses are personal data: they are
+    left out unless asked for.
+    """
+
+    include_contact_details: bool = False
+
+
+_DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
+_YEARS_PER_UNIT = {
+    "YEARS": Decimal(1),
+    "MONTHS": Decimal(1) / Decimal(12),
+    "WEEKS": Decimal(7) / Decimal("365.25"),
+    "DAYS": Decimal(1) / Decimal("365.25"),
+    "HOURS": Decimal(1) / Decimal(365.25 * 24),
+    "MINUTES": Decimal(1) / Decimal(365.25 * 24 * 60),
+}
+_TYPE = RDF.type
+# schema.org calls only interventional studies trials.
+_SCHEMA_STUDY_TYPES = {"INTERVENTIONAL": SCHEMA.MedicalTrial, "OBSERVATIONAL": SCHEMA.MedicalObservationalStudy}
+_LABEL = RDFS.label
+
+
+class _Emitter:
+    """Collects the triples of one trial; one instance per record, never shared."""
+
+    __slots__ = ("described", "nct_id", "options", "triples")
+
+    def __init__(self, nct_id: str, options: MappingOptions) -> None:
+        self.nct_id = nct_id
+        self.options = options
+        self.triples: list[Triple] = []
+        self.described: set[tuple[NamedNode, str]] = set()
+
+    def first_time(self, node: NamedNode, label: str) -> bool:
+        """True the first time a shared node is described with ``label`` in this trial."""
+        key = (node, label)
+        if key in self.described:
+            return False
+        self.described.add(key)
+        return True
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.triples.append(Triple(s, p, o))
+
+    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+        if value:
+            self.triples.append(Triple(s, p, Literal(value)))
+
+    def code(self, s: NamedNode, p: NamedNode, scheme: str, value: str | None) -> None:
+        if value:
+            self.triples.append(Triple(s, p, iris.code_iri(scheme, value)))
+
+    def date(self, s: NamedNode, p: NamedNode, p_type: NamedNode, value: PartialDate | None) -> None:
+        if value is None:
+            return
+        self.triples.append(Triple(s, p, Literal(value.value, datatype=_DATE_TYPES[len(value.value)])))
+        if value.actual is not None:
+            self.triples.append(Triple(s, p_type, iris.code_iri("date-type", "ACTUAL" if value.actual else "ESTIMATED")))
+
+    def part(self, *parts: str) -> NamedNode:
+        return iris.trial_part_iri(self.nct_id, *parts)
+
+
+def trial_triples(trial: Trial, options: MappingOptions | None = None) -> list[Triple]:
+    """All triples of one trial, in a fixed order."""
+    out = _Emitter(trial.nct_id, options or MappingOptions())
+    trial_node = iris.trial_iri(trial.nct_id)
+    _identity(out, trial_node, trial)
+    _status_and_dates(out, trial_node, trial)
+    _design(out, trial_node, trial)
+    _conditions(out, trial_node, trial)
+    _interventions_and_arms(out, trial_node, trial)
+    _sponsors(out, trial_node, trial)
+    _people(out, trial_node, trial)
+    _sites(out, trial_node, trial)
+    _eligibility(out, trial_node, trial)
+    _outcomes(out, trial_node, trial)
+    _references(out, trial_node, trial)
+    _provenance(out, trial_node, trial)
+    return list(dict.fromkeys(out.triples))
+
+
+def trial_quads(trial: Trial, options: MappingOptions | None = None) -> list[Quad]:
+    """The triples of ``trial_triples`` in the trial's own named graph."""
+    graph = iris.trial_graph_iri(trial.nct_id)
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in trial_triples(trial, options)]
+
+
+def _identity(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    out.add(node, _TYPE, CTKG.ClinicalTrial)
+    out.add(node, _TYPE, _SCHEMA_STUDY_TYPES.get(trial.study_type or "", SCHEMA.MedicalStudy))
+    out.text(node, CTKG.nctId, trial.nct_id)
+    out.add(node, SCHEMA.url, NamedNode(f"https://clinicaltrials.gov/study/{trial.nct_id}"))
+    out.text(node, _LABEL, trial.brief_title or trial.official_title or trial.nct_id)
+    out.text(node, CTKG.briefTitle, trial.brief_title)
+    out.text(node, CTKG.officialTitle, trial.official_title)
+    out.text(node, CTKG.acronym, trial.acronym)
+    out.text(node, CTKG.briefSummary, trial.brief_summary)
+    out.text(node, CTKG.detailedDescription, trial.detailed_description)
+    out.text(node, CTKG.orgStudyId, trial.org_study_id)
+    for alias in trial.nct_aliases:
+        out.text(node, CTKG.nctIdAlias, alias)
+    for index, secondary in enumerate(trial.secondary_ids, start=1):
+        sid = out.part("secondary-id", f"{index}-{slug(secondary.identifier)}")
+        out.add(node, CTKG.secondaryId, sid)
+        out.add(sid, _TYPE, CTKG.SecondaryIdentifier)
+        out.text(sid, SKOS.notation, secondary.identifier)
+        out.code(sid, CTKG.identifierType, "secondary-id-type", secondary.id_type)
+        out.text(sid, CTKG.identifierDomain, secondary.domain)
+    for keyword in trial.keywords:
+        out.text(node, CTKG.keyword, keyword)
+    if trial.has_results is not None:
+        out.add(node, CTKG.hasResults, Literal(trial.has_results))
+
+
+def _status_and_dates(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    out.code(node, CTKG.overallStatus, "status", trial.overall_status)
+    out.code(node, CTKG.lastKnownStatus, "status", trial.last_known_status)
+    out.text(node, CTKG.whyStopped, trial.why_stopped)
+    out.date(node, CTKG.startDate, CTKG.startDateType, trial.start_date)
+    out.date(node, CTKG.primaryCompletionDate, CTKG.primaryCompletionDateType, trial.primary_completion_date)
+    out.date(node, CTKG.completionDate, CTKG.completionDateType, trial.completion_date)
+    out.date(node, CTKG.firstSubmittedDate, CTKG.firstSubmittedDateType, trial.first_submitted)
+    out.date(node, CTKG.firstPostedDate, CTKG.firstPostedDateType, trial.first_posted)
+    out.date(node, CTKG.lastUpdatePostedDate, CTKG.lastUpdatePostedDateType, trial.last_update_posted)
+    out.date(node, CTKG.statusVerifiedDate, CTKG.statusVerifiedDateType, trial.status_verified)
+
+
+def _design(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    for phase in trial.phases:
+        out.code(node, CTKG.phase, "phase", phase)
+    out.code(node, CTKG.studyType, "study-type", trial.study_type)
+    out.code(node, CTKG.allocation, "allocation", trial.allocation)
+    out.code(node, CTKG.interventionModel, "intervention-model", trial.intervention_model)
+    out.code(node, CTKG.observationalModel, "observational-model", trial.observational_model)
+    out.code(node, CTKG.timePerspective, "time-perspective", trial.time_perspective)
+    out.code(node, CTKG.primaryPurpose, "primary-purpose", trial.primary_purpose)
+    out.code(node, CTKG.masking, "masking", trial.masking)
+    for party in trial.who_masked:
+        out.code(node, CTKG.maskedParty, "who-masked", party)
+    if trial.enrollment is not None:
+        out.add(node, CTKG.enrollment, Literal(str(trial.enrollment), datatype=XSD.integer))
+        if trial.enrollment_actual is not None:
+            out.code(node, CTKG.enrollmentType, "date-type", "ACTUAL" if trial.enrollment_actual else "ESTIMATED")
+
+
+def _mesh(out: _Emitter, term: MeshTerm) -> NamedNode:
+    mesh = iris.mesh_iri(term.mesh_id, term.term)
+    if not out.first_time(mesh, term.term):
+        return mesh
+    out.add(mesh, _TYPE, CTKG.MeshDescriptor if term.mesh_id else CTKG.MeshHeading)
+    out.text(mesh, _LABEL, term.term)
+    if term.mesh_id:
+        out.text(mesh, SKOS.notation, term.mesh_id)
+    return mesh
+
+
+def _mesh_links(out: _Emitter, node: NamedNode, terms: tuple[MeshTerm, ...], predicate: NamedNode) -> dict[str, NamedNode]:
+    """Link the trial to MeSH terms; return them by lower-cased term for matching names."""
+    by_term: dict[str, NamedNode] = {}
+    for term in terms:
+        mesh = _mesh(out, term)
+        out.add(node, predicate, mesh)
+        by_term[term.term.casefold()] = mesh
+    return by_term
+
+
+def _conditions(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    meshes = _mesh_links(out, node, trial.condition_meshes, CTKG.conditionMesh)
+    _mesh_links(out, node, trial.condition_mesh_ancestors, CTKG.conditionMeshAncestor)
+    for text in trial.conditions:
+        condition = iris.condition_iri(text)
+        out.add(node, CTKG.condition, condition)
+        out.add(condition, _TYPE, CTKG.Condition)
+        out.text(condition, _LABEL, text)
+        mesh = meshes.get(text.casefold())
+        if mesh is not None:
+            out.add(condition, CTKG.meshDescriptor, mesh)
+
+
+def _interventions_and_arms(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    meshes = _mesh_links(out, node, trial.intervention_meshes, CTKG.interventionMesh)
+    _mesh_links(out, node, trial.intervention_mesh_ancestors, CTKG.interventionMeshAncestor)
+    by_name: dict[str, NamedNode] = {}
+    used: set[str] = set()
+    for intervention in trial.interventions:
+        key = _unique(slug(intervention.name), used)
+        usage = out.part("intervention", key)
+        by_name.setdefault(intervention.name.casefold(), usage)
+        shared = iris.intervention_iri(intervention.name)
+        out.add(node, CTKG.hasIntervention, usage)
+        out.add(node, CTKG.studiesIntervention, shared)
+        out.add(usage, _TYPE, CTKG.TrialIntervention)
+        out.text(usage, _LABEL, intervention.name)
+        out.add(usage, CTKG.intervention, shared)
+        out.code(usage, CTKG.interventionType, "intervention-type", intervention.intervention_type)
+        out.text(usage, DCTERMS.description, intervention.description)
+        for other in intervention.other_names:
+            out.text(usage, CTKG.otherName, other)
+        out.add(shared, _TYPE, CTKG.Intervention)
+        out.text(shared, _LABEL, intervention.name)
+        for name in (intervention.name, *intervention.other_names):
+            mesh = meshes.get(name.casefold())
+            if mesh is not None:
+                out.add(shared, CTKG.meshDescriptor, mesh)
+    used_arms: set[str] = set()
+    for arm in trial.arms:
+        arm_node = out.part("arm", _unique(slug(arm.label), used_arms))
+        out.add(node, CTKG.arm, arm_node)
+        out.add(arm_node, _TYPE, CTKG.Arm)
+        out.text(arm_node, _LABEL, arm.label)
+        out.code(arm_node, CTKG.armType, "arm-type", arm.arm_type)
+        out.text(arm_node, DCTERMS.description, arm.description)
+        for name in arm.intervention_names:
+            usage = by_name.get(name.casefold())
+            if usage is not None:
+                out.add(arm_node, CTKG.receives, usage)
+    for intervention in trial.interventions:
+        # arms named only from the intervention side (legacy XML, trial pages)
+        usage = by_name[intervention.name.casefold()]
+        for label in intervention.arm_labels:
+            arm = next((a for a in trial.arms if a.label.casefold() == label.casefold()), None)
+            if arm is not None and intervention.name.casefold() not in {n.casefold() for n in arm.intervention_names}:
+                out.add(out.part("arm", _arm_key(trial, arm.label)), CTKG.receives, usage)
+
+
+def _arm_key(trial: Trial, label: str) -> str:
+    used: set[str] = set()
+    for arm in trial.arms:
+        key = _unique(slug(arm.label), used)
+        if arm.label == label:
+            return key
+    raise KeyError(label)
+
+
+def _unique(key: str, used: set[str]) -> str:
+    """``key``, or ``key-2``, ``key-3`` ... when the trial already used it."""
+    candidate, n = key, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{key}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _organization(out: _Emitter, org: Organization | str) -> NamedNode:
+    name = org if isinstance(org, str) else org.name
+    node = iris.organization_iri(name)
+    if not out.first_time(node, name):
+        return node
+    out.add(node, _TYPE, CTKG.Organization)
+    out.text(node, _LABEL, name)
+    if isinstance(org, Organization):
+        out.code(node, CTKG.organizationClass, "agency-class", org.org_class)
+    return node
+
+
+def _sponsors(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    lead_key = None
+    if trial.lead_sponsor is not None:
+        out.add(node, CTKG.leadSponsor, _organization(out, trial.lead_sponsor))
+        lead_key = organization_key(trial.lead_sponsor.name)
+    for collaborator in trial.collaborators:
+        out.add(node, CTKG.collaborator, _organization(out, collaborator))
+    party = trial.responsible_party
+    if party is None:
+        return
+    out.code(node, CTKG.responsiblePartyType, "responsible-party-type", party.party_type)
+    if party.investigator_name:
+        person = _person(out, party.investigator_name)
+        out.add(node, CTKG.responsibleParty, person)
+        role = _role(out, node, person, party.investigator_name, "RESPONSIBLE_PARTY", party.investigator_affiliation)
+        out.text(role, CTKG.jobTitle, party.investigator_title)
+    elif party.party_type == "SPONSOR" and lead_key is not None and trial.lead_sponsor is not None:
+        out.add(node, CTKG.responsibleParty, iris.organization_iri(trial.lead_sponsor.name))
+
+
+def _person(out: _Emitter, name: str) -> NamedNode:
+    node = iris.person_iri(name)
+    if out.first_time(node, name):
+        out.add(node, _TYPE, CTKG.Person)
+        out.text(node, _LABEL, name)
+    return node
+
+
+def _role(
+    out: _Emitter,
+    trial_node: NamedNode,
+    person: NamedNode,
+    name: str,
+    role_code: str | None,
+    affiliation: str | None,
+    *parts: str,
+) -> NamedNode:
+    role = out.part(*parts, "role", slug(name), (role_code or "unspecified").lower().replace("_", "-"))
+    out.add(trial_node, CTKG.hasRole, role)
+    out.add(role, _TYPE, CTKG.TrialRole)
+    out.add(role, CTKG.agent, person)
+    out.code(role, CTKG.roleType, "role", role_code)
+    if affiliation:
+        out.add(role, CTKG.affiliation, _organization(out, affiliation))
+    return role
+
+
+def _person_role(out: _Emitter, trial_node: NamedNode, person_role: PersonRole, *parts: str) -> NamedNode:
+    person = _person(out, person_role.name)
+    for degree in person_role.degrees:
+        out.text(person, CTKG.degree, degree)
+    role = _role(out, trial_node, person, person_role.name, person_role.role, person_role.affiliation, *parts)
+    if out.options.include_contact_details:
+        out.text(role, SCHEMA.telephone, person_role.phone)
+        out.text(role, SCHEMA.email, person_role.email)
+    return role
+
+
+def _people(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    for official in trial.officials:
+        _person_role(out, node, official)
+    for contact in trial.central_contacts:
+        _person_role(out, node, contact)
+
+
+def _country_key(out: _Emitter, name: str | None) -> tuple[str, NamedNode | None]:
+    if not name:
+        return "-", None
+    country = resolve_country(name)
+    key = country.alpha2 if country else slug(name)
+    node = iris.country_iri(key)
+    if not out.first_time(node, name):
+        return key, node
+    out.add(node, _TYPE, SCHEMA.Country)
+    out.text(node, _LABEL, name)
+    if country:
+        out.text(node, SKOS.notation, country.alpha2)
+        out.text(node, CTKG.iso3166Alpha3, country.alpha3)
+    return key, node
+
+
+def _sites(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    used: set[str] = set()
+    for site in trial.sites:
+        site_node = _site(out, site)
+        key = _unique(site_node.value.rsplit("/site/", 1)[1].replace("/", "--"), used)
+        participation = out.part("site", key)
+        out.add(node, CTKG.site, site_node)
+        out.add(node, CTKG.hasTrialSite, participation)
+        out.add(participation, _TYPE, CTKG.TrialSite)
+        out.add(participation, CTKG.atSite, site_node)
+        out.code(participation, CTKG.recruitmentStatus, "recruitment-status", site.status)
+        for contact in site.contacts:
+            role = _person_role(out, node, contact, "site", key)
+            out.add(role, CTKG.atTrialSite, participation)
+
+
+def _site(out: _Emitter, site: Site) -> NamedNode:
+    country_key, country = _country_key(out, site.country)
+    node = iris.site_iri(country_key, site.city, site.facility)
+    out.add(node, _TYPE, CTKG.Site)
+    out.text(node, _LABEL, ", ".join(p for p in (site.facility, site.city, site.country) if p))
+    if site.facility:
+        out.add(node, CTKG.facility, _organization(out, site.facility))
+    out.text(node, SCHEMA.addressLocality, site.city)
+    out.text(node, SCHEMA.addressRegion, site.state)
+    out.text(node, SCHEMA.postalCode, site.postal_code)
+    if country is not None:
+        out.add(node, SCHEMA.addressCountry, country)
+    if site.city:
+        city = iris.city_iri(country_key, site.state, site.city)
+        out.add(node, SCHEMA.containedInPlace, city)
+        if out.first_time(city, site.city):
+            out.add(city, _TYPE, SCHEMA.City)
+            out.text(city, _LABEL, site.city)
+            out.text(city, SCHEMA.addressRegion, site.state)
+            if country is not None:
+                out.add(city, SCHEMA.containedInPlace, country)
+    if site.latitude is not None and site.longitude is not None:
+        lat, lon = _decimal(site.latitude), _decimal(site.longitude)
+        out.add(node, WGS84.lat, Literal(lat, datatype=XSD.decimal))
+        out.add(node, WGS84.long, Literal(lon, datatype=XSD.decimal))
+        geometry = NamedNode(f"{node.value}/geometry")
+        out.add(node, GEO.hasGeometry, geometry)
+        out.add(geometry, _TYPE, GEO.Geometry)
+        out.add(geometry, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral))
+    return node
+
+
+def _decimal(value: float) -> str:
+    text = repr(float(value))
+    return text if "e" not in text else f"{value:.8f}"
+
+
+def _age(out: _Emitter, node: NamedNode, age: Age | None, value_p: NamedNode, unit_p: NamedNode, years_p: NamedNode) -> None:
+    if age is None:
+        return
+    out.add(node, value_p, Literal(str(age.value), datatype=XSD.decimal))
+    out.code(node, unit_p, "age-unit", age.unit)
+    years = (age.value * _YEARS_PER_UNIT[age.unit]).quantize(Decimal("0.0001")).normalize()
+    out.add(node, years_p, Literal(format(years, "f"), datatype=XSD.decimal))
+
+
+def _eligibility(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    criteria = trial.eligibility
+    if criteria is None:
+        return
+    elig = out.part("eligibility")
+    out.add(node, CTKG.eligibility, elig)
+    out.add(elig, _TYPE, CTKG.Eligibility)
+    out.text(elig, CTKG.criteriaText, criteria.criteria)
+    out.text(elig, CTKG.inclusionCriteria, criteria.inclusion)
+    out.text(elig, CTKG.exclusionCriteria, criteria.exclusion)
+    _age(out, elig, criteria.minimum_age, CTKG.minimumAge, CTKG.minimumAgeUnit, CTKG.minimumAgeYears)
+    _age(out, elig, criteria.maximum_age, CTKG.maximumAge, CTKG.maximumAgeUnit, CTKG.maximumAgeYears)
+    out.code(elig, CTKG.sex, "sex", criteria.sex)
+    if criteria.healthy_volunteers is not None:
+        out.add(elig, CTKG.healthyVolunteers, Literal(criteria.healthy_volunteers))
+    for group in criteria.age_groups:
+        out.code(elig, CTKG.ageGroup, "age-group", group)
+    out.text(elig, CTKG.studyPopulation, criteria.study_population)
+
+
+_OUTCOME_CODES = {"primary": "PRIMARY", "secondary": "SECONDARY", "other": "OTHER"}
+
+
+def _outcomes(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    counters = {"primary": 0, "secondary": 0, "other": 0}
+    for outcome in trial.outcomes:
+        kind = outcome.kind.value
+        counters[kind] += 1
+        outcome_node = out.part("outcome", f"{kind}-{counters[kind]}")
+        out.add(node, CTKG.outcome, outcome_node)
+        out.add(outcome_node, _TYPE, CTKG.Outcome)
+        out.code(outcome_node, CTKG.outcomeType, "outcome-type", _OUTCOME_CODES[kind])
+        out.text(outcome_node, CTKG.measure, outcome.measure)
+        out.text(outcome_node, CTKG.timeFrame, outcome.time_frame)
+        out.text(outcome_node, DCTERMS.description, outcome.description)
+
+
+def _references(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    for index, reference in enumerate(trial.references, start=1):
+        ref = out.part("reference", str(index))
+        out.add(node, CTKG.reference, ref)
+        out.add(ref, _TYPE, CTKG.Reference)
+        out.text(ref, DCTERMS.bibliographicCitation, reference.citation)
+        out.code(ref, CTKG.referenceType, "reference-type", reference.reference_type)
+        if reference.pmid and reference.pmid.isdigit():
+            article = iris.pubmed_iri(reference.pmid)
+            out.add(ref, CTKG.pubmedArticle, article)
+            out.add(article, _TYPE, SCHEMA.ScholarlyArticle)
+            out.text(article, CTKG.pmid, reference.pmid)
+
+
+def _provenance(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+    source = trial.provenance
+    record = out.part("record", source.source_format.value)
+    out.add(node, PROV.wasDerivedFrom, record)
+    out.add(record, _TYPE, CTKG.SourceRecord)
+    out.code(record, CTKG.sourceFormat, "source-format", source.source_format.value)
+    out.text(record, CTKG.sourceFile, source.source_file)
+    if source.version_date:
+        out.add(record, CTKG.versionDate, Literal(source.version_date, datatype=_DATE_TYPES[len(source.version_date)]))

@@ -1,0 +1,137 @@
+"""``kg convert`` end to end: formats, parse-back, determinism, atomicity, exit codes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+from click.testing import CliRunner
+from conftest import DATA
+
+from kg.cli import main
+from kg.convert import convert
+from kg.writers import OutputFormat
+
+JSON_DIR = DATA / "ctgov-json"
+TWO = [JSON_DIR / "NCT00377793.json", JSON_DIR / "NCT00470873.json"]
+
+_RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in OutputFormat])
+def test_every_format_parses_back_with_two_independent_parsers(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    summary = convert(TWO, str(out))
+    assert summary.converted == 2 and summary.rejected == 0
+    oxigraph_quads = list(pyoxigraph.parse(path=str(out), format=OutputFormat(fmt).rdf_format))
+    assert len(oxigraph_quads) == summary.triples
+    if OutputFormat(fmt).is_dataset:
+        dataset = rdflib.Dataset()
+        dataset.parse(out, format=_RDFLIB_FORMATS[fmt])
+        graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+        assert graphs == {
+            "https://w3id.org/ctkg/graph/NCT00377793",
+            "https://w3id.org/ctkg/graph/NCT00470873",
+        }
+        assert sum(len(g) for g in dataset.graphs()) == summary.triples
+    else:
+        graph = rdflib.Graph()
+        graph.parse(out, format=_RDFLIB_FORMATS[fmt])
+        # the shared sponsor's type and label appear in both trials but only once in a graph
+        assert len(graph) < summary.triples
+        assert len(graph) == len({(q.subject, q.predicate, q.object) for q in oxigraph_quads})
+
+
+def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    for fmt in ("ttl", "nq", "nt.gz"):
+        first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        convert([JSON_DIR], str(first))
+        convert([JSON_DIR], str(second))
+        assert first.read_bytes() == second.read_bytes(), fmt
+
+
+def test_gzip_output_and_format_override(tmp_path: Path) -> None:
+    out = tmp_path / "graph.out.gz"
+    convert(TWO, str(out), output_format=OutputFormat.NT)
+    text = gzip.decompress(out.read_bytes()).decode("utf-8")
+    assert text.startswith("<https://w3id.org/ctkg/")
+
+
+def test_strict_stops_and_leaves_no_output(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{broken", encoding="utf-8")
+    out = tmp_path / "graph.ttl"
+    result = CliRunner().invoke(main, ["convert", str(TWO[0]), str(bad), "-o", str(out), "--strict"])
+    assert result.exit_code == 1
+    assert "bad.json" in result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".graph.ttl.*"))
+
+
+def test_bad_records_are_skipped_reported_and_written_to_rejects(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"protocolSection": {"identificationModule": {"briefTitle": "no id"}}}', encoding="utf-8")
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_text("<clinical_study><id_info><nct_id>NCT0", encoding="utf-8")
+    out, rejects = tmp_path / "graph.nt", tmp_path / "rejects.jsonl"
+    result = CliRunner().invoke(
+        main, ["convert", *map(str, TWO), str(bad), str(truncated), "-o", str(out), "--rejects", str(rejects)]
+    )
+    assert result.exit_code == 1, result.output
+    lines = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert [(r["file"], r["field"]) for r in lines] == [("bad.json", "nct_id"), ("truncated.xml", "xml")]
+    assert "bad.json: record #1: field nct_id" in result.output
+    assert "4 records read, 2 converted, 2 rejected" in result.output
+    assert "Traceback" not in result.output
+    parsed = list(pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    assert {q.subject.value for q in parsed} >= {
+        "https://w3id.org/ctkg/id/trial/NCT00377793",
+        "https://w3id.org/ctkg/id/trial/NCT00470873",
+    }
+
+
+def test_exit_status_two_for_no_readable_input(tmp_path: Path) -> None:
+    out = tmp_path / "graph.ttl"
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "missing"), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert not out.exists()
+
+
+def test_exit_status_two_for_unknown_extension(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["convert", str(TWO[0]), "-o", str(tmp_path / "graph.xyz")])
+    assert result.exit_code == 2
+    assert "--format" in result.output
+
+
+def test_stdout_output() -> None:
+    result = CliRunner().invoke(main, ["convert", str(TWO[0]), "-o", "-", "--format", "nt"])
+    assert result.exit_code == 0
+    assert "<https://w3id.org/ctkg/id/trial/NCT00377793>" in result.stdout
+
+
+def test_same_trial_twice_is_converted_once(tmp_path: Path) -> None:
+    out = tmp_path / "graph.nq"
+    result = CliRunner().invoke(main, ["convert", str(TWO[0]), str(TWO[0]), "-o", str(out)])
+    assert result.exit_code == 0
+    assert "1 duplicates skipped" in result.output
+
+
+def test_installed_command_converts_the_bundled_samples(tmp_path: Path) -> None:
+    """The README's main job, run as a user would: no arguments, a real process."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "convert", "-o", "graph.ttl"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "0 rejected" in completed.stderr
+    graph = pyoxigraph.Store()
+    graph.load(path=str(tmp_path / "graph.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    trials = list(graph.query("SELECT (COUNT(*) AS ?n) { ?t a <https://w3id.org/ctkg/ontology#ClinicalTrial> }"))
+    assert int(trials[0]["n"].value) >= 40
