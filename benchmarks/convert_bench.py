@@ -52,16 +52,16 @@ def build_archive(originals: list[tuple[str, bytes]], size: int, target: Path) -
             archive.writestr(f"{nct}.{ext}", data.replace(own.group(0), nct.encode()))
 
 
-def run_convert(archive: Path, output: Path) -> dict[str, float]:
-    """Convert in a child process; its wall time, summary line and peak RSS."""
+def run_convert(archive: Path, output: Path, jobs: int) -> dict[str, float]:
+    """Convert in a child process; its wall time, summary line and peak RSS (of the parent process)."""
     code = (
         "import resource, sys, time; from kg.convert import convert; t = time.perf_counter(); "
-        "s = convert([sys.argv[1]], sys.argv[2]); "
+        "s = convert([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3])); "
         "print(s.converted, s.rejected, s.triples, time.perf_counter() - t, "
         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code, str(archive), str(output)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(archive), str(output), str(jobs)], capture_output=True, text=True, check=True
     )
     converted, rejected, triples, seconds, peak_kb = completed.stdout.split()
     return {
@@ -77,29 +77,32 @@ def run_convert(archive: Path, output: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 20000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=sorted({1, os.cpu_count() or 1}),
+                        help="worker process counts to compare (default: 1 and every core)")
     args = parser.parse_args()
     if not SHARED.is_dir():
         sys.exit(f"shared records not found at {SHARED} (set KG_SHARED_DATA)")
     originals = load_originals()
-    print(f"# kg convert -> N-Triples, one core; {platform.python_version()} on {platform.machine()}, "
+    print(f"# kg convert -> N-Triples; {platform.python_version()} on {platform.machine()}, "
           f"{os.cpu_count()} cores; {len(originals)} real records repeated with new NCT ids")
-    print("| records | rejected | triples | seconds | records/s | triples/s | peak RSS MB | output MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| records | jobs | rejected | triples | seconds | records/s | triples/s | peak RSS MB | output MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             archive, output = Path(tmp) / f"records-{size}.zip", Path(tmp) / f"graph-{size}.nt"
             started = time.perf_counter()
             build_archive(originals, size, archive)
             build_seconds = time.perf_counter() - started
-            m = run_convert(archive, output)
-            print(
-                f"| {m['converted']:,} | {m['rejected']} | {m['triples']:,} | {m['seconds']:.1f} | "
-                f"{m['converted'] / m['seconds']:,.0f} | {m['triples'] / m['seconds']:,.0f} | "
-                f"{m['peak_rss_mb']:.0f} | {m['output_mb']:.0f} |",
-                flush=True,
-            )
+            for jobs in args.jobs:
+                m = run_convert(archive, output, jobs)
+                print(
+                    f"| {m['converted']:,} | {jobs} | {m['rejected']} | {m['triples']:,} | {m['seconds']:.1f} | "
+                    f"{m['converted'] / m['seconds']:,.0f} | {m['triples'] / m['seconds']:,.0f} | "
+                    f"{m['peak_rss_mb']:.0f} | {m['output_mb']:.0f} |",
+                    flush=True,
+                )
+                output.unlink()
             print(f"<!-- input archive built in {build_seconds:.1f} s -->", file=sys.stderr)
-            output.unlink()
 
 
 if __name__ == "__main__":

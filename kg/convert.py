@@ -1,8 +1,8 @@
 """Records to an RDF file: the pipeline behind ``kg convert``.
 
 Wires the readers, the pure mapping and a file sink together as one stream:
-records are read, mapped and written one at a time, so memory stays flat
-however many records there are. Bad records are handed to a callback and
+records are read, mapped (on all cores with ``jobs``) and written one at a
+time, so memory stays flat however many records there are. Bad records are handed to a callback and
 skipped (or stop the run with ``strict``); progress is reported through a
 callback the CLI renders as a bar.
 """
@@ -14,15 +14,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Quad, Triple
-
 from kg.errors import NoInputError, RecordError, Rejection
-from kg.mapping import MappingOptions, trial_quads, trial_triples
-from kg.model import Trial
-from kg.readers import read_records
-from kg.writers import OutputFormat, atomic_output, format_for_path, write_rdf
+from kg.mapping import MappingOptions
+from kg.parallel import MappedRecord, map_inputs
+from kg.writers import OutputFormat, atomic_output, format_for_path, write_line_documents
 
-__all__ = ["MAX_KEPT_REJECTIONS", "ConversionSummary", "convert", "map_records"]
+__all__ = ["MAX_KEPT_REJECTIONS", "ConversionSummary", "collect", "convert"]
 
 MAX_KEPT_REJECTIONS = 1000
 
@@ -48,64 +45,50 @@ class ConversionSummary:
         )
 
 
-def map_records(
-    records: Iterable[Trial | Rejection],
+def collect(
+    mapped: Iterable[MappedRecord | Rejection],
     summary: ConversionSummary,
     *,
-    quads: bool,
-    options: MappingOptions,
     strict: bool = False,
     on_rejection: Callable[[Rejection], None] | None = None,
-    on_record: Callable[[Trial], None] | None = None,
-    on_duplicate: Callable[[Trial, str], None] | None = None,
-) -> Iterator[Triple | Quad]:
-    """Map a record stream to one statement stream, counting into ``summary``.
+    on_record: Callable[[str], None] | None = None,
+    on_duplicate: Callable[[MappedRecord, str], None] | None = None,
+) -> Iterator[str]:
+    """The documents of a mapped record stream, counting into ``summary``.
 
     A ``Rejection`` is counted and passed to ``on_rejection``; with ``strict``
     it raises ``RecordError`` instead, which aborts the write. A trial seen
     again (the same NCT id from another file or format) is skipped and passed
     to ``on_duplicate`` with the file it was first converted from: the first
-    record wins, as a stream cannot take back what it has written.
-    (``kg load`` instead keeps the newest version of a trial.)
+    record wins, as a stream cannot take back what it has written (``kg load``
+    instead keeps the newest version of a trial). ``on_record`` gets the NCT id
+    of every trial written.
     """
-    to_statements = trial_quads if quads else trial_triples
     first_seen: dict[str, str] = {}
-    for record in records:
-        if isinstance(record, Rejection):
-            if record.record != "-" or record.field not in ("path", "file"):
+    for item in mapped:
+        if isinstance(item, Rejection):
+            if item.record != "-" or item.field not in ("path", "file"):
                 summary.read += 1
             summary.rejected += 1
             if len(summary.rejections) < MAX_KEPT_REJECTIONS:
-                summary.rejections.append(record)
+                summary.rejections.append(item)
             if on_rejection:
-                on_rejection(record)
+                on_rejection(item)
             if strict:
-                raise RecordError(record)
+                raise RecordError(item)
             continue
         summary.read += 1
-        if record.nct_id in first_seen:
+        if item.nct_id in first_seen:
             summary.duplicates += 1
             if on_duplicate:
-                on_duplicate(record, first_seen[record.nct_id])
+                on_duplicate(item, first_seen[item.nct_id])
             continue
-        first_seen[record.nct_id] = record.provenance.source_file
-        try:
-            statements = to_statements(record, options)
-        except ValueError as exc:  # an IRI or literal pyoxigraph refuses
-            rejection = Rejection(record.provenance.source_file, record.nct_id, "mapping", str(exc))
-            summary.rejected += 1
-            if len(summary.rejections) < MAX_KEPT_REJECTIONS:
-                summary.rejections.append(rejection)
-            if on_rejection:
-                on_rejection(rejection)
-            if strict:
-                raise RecordError(rejection) from exc
-            continue
+        first_seen[item.nct_id] = item.source_file
         summary.converted += 1
-        summary.triples += len(statements)
+        summary.triples += item.statements
         if on_record:
-            on_record(record)
-        yield from statements
+            on_record(item.nct_id)
+        yield item.document
 
 
 def convert(
@@ -115,30 +98,27 @@ def convert(
     output_format: OutputFormat | None = None,
     options: MappingOptions | None = None,
     strict: bool = False,
+    jobs: int = 1,
     on_rejection: Callable[[Rejection], None] | None = None,
-    on_record: Callable[[Trial], None] | None = None,
-    on_duplicate: Callable[[Trial, str], None] | None = None,
+    on_record: Callable[[str], None] | None = None,
+    on_duplicate: Callable[[MappedRecord, str], None] | None = None,
 ) -> ConversionSummary:
     """Convert every record under ``inputs`` to one RDF file (``-`` for stdout).
 
-    Raises ``NoInputError`` when nothing could be read at all (the output is
-    then not written), ``RecordError`` on the first bad record with ``strict``.
+    ``jobs`` worker processes read and map in parallel; the output is the same
+    bytes for any number of jobs. Raises ``NoInputError`` when nothing could be
+    read at all (the output is then not written), ``RecordError`` on the first
+    bad record with ``strict``.
     """
     fmt = output_format or format_for_path(output)
     summary = ConversionSummary()
     started = time.perf_counter()
-    statements = map_records(
-        read_records(inputs),
-        summary,
-        quads=fmt.is_dataset,
-        options=options or MappingOptions(),
-        strict=strict,
-        on_rejection=on_rejection,
-        on_record=on_record,
-        on_duplicate=on_duplicate,
+    mapped = map_inputs(inputs, quads=fmt.is_dataset, options=options or MappingOptions(), jobs=jobs)
+    documents = collect(
+        mapped, summary, strict=strict, on_rejection=on_rejection, on_record=on_record, on_duplicate=on_duplicate
     )
     with atomic_output(output) as stream:
-        write_rdf(statements, stream, fmt)
+        write_line_documents(documents, stream, fmt)
         if summary.converted == 0 and output != "-":
             raise NoInputError(_nothing_read(summary))
     summary.seconds = time.perf_counter() - started

@@ -36,8 +36,11 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 @lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """The normalised, hyphenated form of ``text`` used in IRIs; never empty for real text."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if text.isascii():
+        folded = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     folded = folded.replace("&", " and ").replace("'", "").replace("\u2019", "")
     key = _NON_WORD.sub("-", folded).strip("-")
     return key or "unnamed"

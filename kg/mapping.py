@@ -20,18 +20,21 @@ The terms used are declared in ``ontology/ctkg.ttl``; the model behind them:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+import pyoxigraph
+from pyoxigraph import Quad, Triple
 
 from kg import iris
+from kg import namespaces as ns
 from kg.keys import organization_key, slug
 from kg.model import Age, MeshTerm, Organization, PartialDate, PersonRole, Site, Trial
-from kg.namespaces import CTKG, DCTERMS, GEO, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
 from kg.places import resolve_country
+from kg.vocab import SCHEMES
 
-__all__ = ["MappingOptions", "trial_quads", "trial_triples"]
+__all__ = ["MappingOptions", "trial_lines", "trial_nquads", "trial_ntriples", "trial_quads", "trial_triples"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,57 @@ class MappingOptions:
     include_contact_details: bool = False
 
 
+class _Terms:
+    """The IRIs of a namespace as N-Triples terms ("<...>"), built once per name."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, local: str) -> str:
+        if local.startswith("__"):
+            raise AttributeError(local)
+        term = f"<{self._namespace}{local}>"
+        setattr(self, local, term)
+        return term
+
+
+CTKG, DCTERMS, GEO, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD = (
+    _Terms(n) for n in (ns.CTKG, ns.DCTERMS, ns.GEO, ns.PROV, ns.RDF, ns.RDFS, ns.SCHEMA, ns.SKOS, ns.WGS84, ns.XSD)
+)
+
+# N-Triples string escapes: quote, backslash and line breaks by plain replacement (fast);
+# the rare other control character as \uXXXX, and a lone surrogate (which JSON can carry
+# but UTF-8 cannot) as U+FFFD instead of failing the write.
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f\ud800-\udfff]')
+_RARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _rare_escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"\\u{ord(char):04X}"
+
+
+_NCT_ID = re.compile(r"^NCT\d{8}$")
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def _lit(text: str) -> str:
+    """A plain string literal in N-Triples syntax."""
+    if _NEEDS_ESCAPE.search(text):
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        text = _RARE.sub(_rare_escape, text.replace("\t", "\\t"))
+    return f'"{text}"'
+
+
+def _typed(text: str, datatype: str) -> str:
+    return f'"{text}"^^{datatype}'
+
+
+def _iri(ref: str) -> str:
+    return f"<{ref}>"
+
+
+_TRUE, _FALSE = _typed("true", XSD.boolean), _typed("false", XSD.boolean)
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 _YEARS_PER_UNIT = {
     "YEARS": Decimal(1),
@@ -61,17 +115,22 @@ _LABEL = RDFS.label
 
 
 class _Emitter:
-    """Collects the triples of one trial; one instance per record, never shared."""
+    """Collects the N-Triples lines of one trial; one instance per record, never shared.
 
-    __slots__ = ("described", "nct_id", "options", "triples")
+    Terms are N-Triples strings ("<iri>", '"text"', '"2019-12"^^<...gYearMonth>'):
+    building text is several times cheaper than building term objects, and N-Triples
+    is what the fast sinks (files, the store's bulk loader) consume anyway.
+    """
+
+    __slots__ = ("described", "lines", "nct_id", "options")
 
     def __init__(self, nct_id: str, options: MappingOptions) -> None:
         self.nct_id = nct_id
         self.options = options
-        self.triples: list[Triple] = []
-        self.described: set[tuple[NamedNode, str]] = set()
+        self.lines: list[str] = []
+        self.described: set[tuple[str, str]] = set()
 
-    def first_time(self, node: NamedNode, label: str) -> bool:
+    def first_time(self, node: str, label: str) -> bool:
         """True the first time a shared node is described with ``label`` in this trial."""
         key = (node, label)
         if key in self.described:
@@ -79,32 +138,40 @@ class _Emitter:
         self.described.add(key)
         return True
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.triples.append(Triple(s, p, o))
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o}")
 
-    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+    def text(self, s: str, p: str, value: str | None) -> None:
         if value:
-            self.triples.append(Triple(s, p, Literal(value)))
+            self.lines.append(f"{s} {p} {_lit(value)}")
 
-    def code(self, s: NamedNode, p: NamedNode, scheme: str, value: str | None) -> None:
+    def code(self, s: str, p: str, scheme: str, value: str | None) -> None:
         if value:
-            self.triples.append(Triple(s, p, iris.code_iri(scheme, value)))
+            if value not in SCHEMES[scheme].codes:
+                raise ValueError(f"{value!r} is not a code of the {scheme} scheme")
+            self.lines.append(f"{s} {p} <{iris.code_ref(scheme, value)}>")
 
-    def date(self, s: NamedNode, p: NamedNode, p_type: NamedNode, value: PartialDate | None) -> None:
+    def date(self, s: str, p: str, p_type: str, value: PartialDate | None) -> None:
         if value is None:
             return
-        self.triples.append(Triple(s, p, Literal(value.value, datatype=_DATE_TYPES[len(value.value)])))
+        self.lines.append(f"{s} {p} {_typed(value.value, _DATE_TYPES[len(value.value)])}")
         if value.actual is not None:
-            self.triples.append(Triple(s, p_type, iris.code_iri("date-type", "ACTUAL" if value.actual else "ESTIMATED")))
+            self.code(s, p_type, "date-type", "ACTUAL" if value.actual else "ESTIMATED")
 
-    def part(self, *parts: str) -> NamedNode:
-        return iris.trial_part_iri(self.nct_id, *parts)
+    def part(self, *parts: str) -> str:
+        return _iri(iris.trial_part_ref(self.nct_id, *parts))
 
 
-def trial_triples(trial: Trial, options: MappingOptions | None = None) -> list[Triple]:
-    """All triples of one trial, in a fixed order."""
+def trial_lines(trial: Trial, options: MappingOptions | None = None) -> list[str]:
+    """The statements of one trial as N-Triples lines without the final " .", in a fixed order.
+
+    This is the mapping itself; every other form (objects, N-Triples, N-Quads) derives from it.
+    Raises ``ValueError`` for a record that cannot be mapped (a malformed NCT id, an unknown code).
+    """
+    if not _NCT_ID.match(trial.nct_id):
+        raise ValueError(f"malformed NCT id {trial.nct_id!r}")
     out = _Emitter(trial.nct_id, options or MappingOptions())
-    trial_node = iris.trial_iri(trial.nct_id)
+    trial_node = _iri(iris.trial_ref(trial.nct_id))
     _identity(out, trial_node, trial)
     _status_and_dates(out, trial_node, trial)
     _design(out, trial_node, trial)
@@ -117,20 +184,39 @@ def trial_triples(trial: Trial, options: MappingOptions | None = None) -> list[T
     _outcomes(out, trial_node, trial)
     _references(out, trial_node, trial)
     _provenance(out, trial_node, trial)
-    return list(dict.fromkeys(out.triples))
+    return list(dict.fromkeys(out.lines))
+
+
+def trial_ntriples(trial: Trial, options: MappingOptions | None = None) -> str:
+    """One trial as an N-Triples document."""
+    lines = trial_lines(trial, options)
+    return " .\n".join(lines) + " .\n" if lines else ""
+
+
+def trial_nquads(trial: Trial, options: MappingOptions | None = None) -> str:
+    """One trial as an N-Quads document, in the trial's own named graph."""
+    graph = _iri(iris.trial_graph_ref(trial.nct_id))
+    lines = trial_lines(trial, options)
+    end = f" {graph} .\n"
+    return end.join(lines) + end if lines else ""
+
+
+def trial_triples(trial: Trial, options: MappingOptions | None = None) -> list[Triple]:
+    """All triples of one trial as pyoxigraph terms, in the order of ``trial_lines``."""
+    document = trial_ntriples(trial, options)
+    return [q.triple for q in pyoxigraph.parse(document, pyoxigraph.RdfFormat.N_TRIPLES)]
 
 
 def trial_quads(trial: Trial, options: MappingOptions | None = None) -> list[Quad]:
     """The triples of ``trial_triples`` in the trial's own named graph."""
-    graph = iris.trial_graph_iri(trial.nct_id)
-    return [Quad(t.subject, t.predicate, t.object, graph) for t in trial_triples(trial, options)]
+    return list(pyoxigraph.parse(trial_nquads(trial, options), pyoxigraph.RdfFormat.N_QUADS))
 
 
-def _identity(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _identity(out: _Emitter, node: str, trial: Trial) -> None:
     out.add(node, _TYPE, CTKG.ClinicalTrial)
     out.add(node, _TYPE, _SCHEMA_STUDY_TYPES.get(trial.study_type or "", SCHEMA.MedicalStudy))
     out.text(node, CTKG.nctId, trial.nct_id)
-    out.add(node, SCHEMA.url, NamedNode(f"https://clinicaltrials.gov/study/{trial.nct_id}"))
+    out.add(node, SCHEMA.url, f"<https://clinicaltrials.gov/study/{trial.nct_id}>")
     out.text(node, _LABEL, trial.brief_title or trial.official_title or trial.nct_id)
     out.text(node, CTKG.briefTitle, trial.brief_title)
     out.text(node, CTKG.officialTitle, trial.official_title)
@@ -150,10 +236,10 @@ def _identity(out: _Emitter, node: NamedNode, trial: Trial) -> None:
     for keyword in trial.keywords:
         out.text(node, CTKG.keyword, keyword)
     if trial.has_results is not None:
-        out.add(node, CTKG.hasResults, Literal(trial.has_results))
+        out.add(node, CTKG.hasResults, _TRUE if trial.has_results else _FALSE)
 
 
-def _status_and_dates(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _status_and_dates(out: _Emitter, node: str, trial: Trial) -> None:
     out.code(node, CTKG.overallStatus, "status", trial.overall_status)
     out.code(node, CTKG.lastKnownStatus, "status", trial.last_known_status)
     out.text(node, CTKG.whyStopped, trial.why_stopped)
@@ -166,7 +252,7 @@ def _status_and_dates(out: _Emitter, node: NamedNode, trial: Trial) -> None:
     out.date(node, CTKG.statusVerifiedDate, CTKG.statusVerifiedDateType, trial.status_verified)
 
 
-def _design(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _design(out: _Emitter, node: str, trial: Trial) -> None:
     for phase in trial.phases:
         out.code(node, CTKG.phase, "phase", phase)
     out.code(node, CTKG.studyType, "study-type", trial.study_type)
@@ -179,13 +265,13 @@ def _design(out: _Emitter, node: NamedNode, trial: Trial) -> None:
     for party in trial.who_masked:
         out.code(node, CTKG.maskedParty, "who-masked", party)
     if trial.enrollment is not None:
-        out.add(node, CTKG.enrollment, Literal(str(trial.enrollment), datatype=XSD.integer))
+        out.add(node, CTKG.enrollment, _typed(str(trial.enrollment), XSD.integer))
         if trial.enrollment_actual is not None:
             out.code(node, CTKG.enrollmentType, "date-type", "ACTUAL" if trial.enrollment_actual else "ESTIMATED")
 
 
-def _mesh(out: _Emitter, term: MeshTerm) -> NamedNode:
-    mesh = iris.mesh_iri(term.mesh_id, term.term)
+def _mesh(out: _Emitter, term: MeshTerm) -> str:
+    mesh = _iri(iris.mesh_ref(term.mesh_id, term.term))
     if not out.first_time(mesh, term.term):
         return mesh
     out.add(mesh, _TYPE, CTKG.MeshDescriptor if term.mesh_id else CTKG.MeshHeading)
@@ -195,9 +281,9 @@ def _mesh(out: _Emitter, term: MeshTerm) -> NamedNode:
     return mesh
 
 
-def _mesh_links(out: _Emitter, node: NamedNode, terms: tuple[MeshTerm, ...], predicate: NamedNode) -> dict[str, NamedNode]:
+def _mesh_links(out: _Emitter, node: str, terms: tuple[MeshTerm, ...], predicate: str) -> dict[str, str]:
     """Link the trial to MeSH terms; return them by lower-cased term for matching names."""
-    by_term: dict[str, NamedNode] = {}
+    by_term: dict[str, str] = {}
     for term in terms:
         mesh = _mesh(out, term)
         out.add(node, predicate, mesh)
@@ -205,11 +291,11 @@ def _mesh_links(out: _Emitter, node: NamedNode, terms: tuple[MeshTerm, ...], pre
     return by_term
 
 
-def _conditions(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _conditions(out: _Emitter, node: str, trial: Trial) -> None:
     meshes = _mesh_links(out, node, trial.condition_meshes, CTKG.conditionMesh)
     _mesh_links(out, node, trial.condition_mesh_ancestors, CTKG.conditionMeshAncestor)
     for text in trial.conditions:
-        condition = iris.condition_iri(text)
+        condition = _iri(iris.condition_ref(text))
         out.add(node, CTKG.condition, condition)
         out.add(condition, _TYPE, CTKG.Condition)
         out.text(condition, _LABEL, text)
@@ -218,16 +304,16 @@ def _conditions(out: _Emitter, node: NamedNode, trial: Trial) -> None:
             out.add(condition, CTKG.meshDescriptor, mesh)
 
 
-def _interventions_and_arms(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _interventions_and_arms(out: _Emitter, node: str, trial: Trial) -> None:
     meshes = _mesh_links(out, node, trial.intervention_meshes, CTKG.interventionMesh)
     _mesh_links(out, node, trial.intervention_mesh_ancestors, CTKG.interventionMeshAncestor)
-    by_name: dict[str, NamedNode] = {}
+    by_name: dict[str, str] = {}
     used: set[str] = set()
     for intervention in trial.interventions:
         key = _unique(slug(intervention.name), used)
         usage = out.part("intervention", key)
         by_name.setdefault(intervention.name.casefold(), usage)
-        shared = iris.intervention_iri(intervention.name)
+        shared = _iri(iris.intervention_ref(intervention.name))
         out.add(node, CTKG.hasIntervention, usage)
         out.add(node, CTKG.studiesIntervention, shared)
         out.add(usage, _TYPE, CTKG.TrialIntervention)
@@ -283,9 +369,9 @@ def _unique(key: str, used: set[str]) -> str:
     return candidate
 
 
-def _organization(out: _Emitter, org: Organization | str) -> NamedNode:
+def _organization(out: _Emitter, org: Organization | str) -> str:
     name = org if isinstance(org, str) else org.name
-    node = iris.organization_iri(name)
+    node = _iri(iris.organization_ref(name))
     if not out.first_time(node, name):
         return node
     out.add(node, _TYPE, CTKG.Organization)
@@ -295,7 +381,7 @@ def _organization(out: _Emitter, org: Organization | str) -> NamedNode:
     return node
 
 
-def _sponsors(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _sponsors(out: _Emitter, node: str, trial: Trial) -> None:
     lead_key = None
     if trial.lead_sponsor is not None:
         out.add(node, CTKG.leadSponsor, _organization(out, trial.lead_sponsor))
@@ -312,11 +398,11 @@ def _sponsors(out: _Emitter, node: NamedNode, trial: Trial) -> None:
         role = _role(out, node, person, party.investigator_name, "RESPONSIBLE_PARTY", party.investigator_affiliation)
         out.text(role, CTKG.jobTitle, party.investigator_title)
     elif party.party_type == "SPONSOR" and lead_key is not None and trial.lead_sponsor is not None:
-        out.add(node, CTKG.responsibleParty, iris.organization_iri(trial.lead_sponsor.name))
+        out.add(node, CTKG.responsibleParty, _iri(iris.organization_ref(trial.lead_sponsor.name)))
 
 
-def _person(out: _Emitter, name: str) -> NamedNode:
-    node = iris.person_iri(name)
+def _person(out: _Emitter, name: str) -> str:
+    node = _iri(iris.person_ref(name))
     if out.first_time(node, name):
         out.add(node, _TYPE, CTKG.Person)
         out.text(node, _LABEL, name)
@@ -325,13 +411,13 @@ def _person(out: _Emitter, name: str) -> NamedNode:
 
 def _role(
     out: _Emitter,
-    trial_node: NamedNode,
-    person: NamedNode,
+    trial_node: str,
+    person: str,
     name: str,
     role_code: str | None,
     affiliation: str | None,
     *parts: str,
-) -> NamedNode:
+) -> str:
     role = out.part(*parts, "role", slug(name), (role_code or "unspecified").lower().replace("_", "-"))
     out.add(trial_node, CTKG.hasRole, role)
     out.add(role, _TYPE, CTKG.TrialRole)
@@ -342,7 +428,7 @@ def _role(
     return role
 
 
-def _person_role(out: _Emitter, trial_node: NamedNode, person_role: PersonRole, *parts: str) -> NamedNode:
+def _person_role(out: _Emitter, trial_node: str, person_role: PersonRole, *parts: str) -> str:
     person = _person(out, person_role.name)
     for degree in person_role.degrees:
         out.text(person, CTKG.degree, degree)
@@ -353,19 +439,19 @@ def _person_role(out: _Emitter, trial_node: NamedNode, person_role: PersonRole, 
     return role
 
 
-def _people(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _people(out: _Emitter, node: str, trial: Trial) -> None:
     for official in trial.officials:
         _person_role(out, node, official)
     for contact in trial.central_contacts:
         _person_role(out, node, contact)
 
 
-def _country_key(out: _Emitter, name: str | None) -> tuple[str, NamedNode | None]:
+def _country_key(out: _Emitter, name: str | None) -> tuple[str, str | None]:
     if not name:
         return "-", None
     country = resolve_country(name)
     key = country.alpha2 if country else slug(name)
-    node = iris.country_iri(key)
+    node = _iri(iris.country_ref(key))
     if not out.first_time(node, name):
         return key, node
     out.add(node, _TYPE, SCHEMA.Country)
@@ -376,11 +462,11 @@ def _country_key(out: _Emitter, name: str | None) -> tuple[str, NamedNode | None
     return key, node
 
 
-def _sites(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _sites(out: _Emitter, node: str, trial: Trial) -> None:
     used: set[str] = set()
     for site in trial.sites:
         site_node = _site(out, site)
-        key = _unique(site_node.value.rsplit("/site/", 1)[1].replace("/", "--"), used)
+        key = _unique(site_node[1:-1].rsplit("/site/", 1)[1].replace("/", "--"), used)
         participation = out.part("site", key)
         out.add(node, CTKG.site, site_node)
         out.add(node, CTKG.hasTrialSite, participation)
@@ -392,9 +478,9 @@ def _sites(out: _Emitter, node: NamedNode, trial: Trial) -> None:
             out.add(role, CTKG.atTrialSite, participation)
 
 
-def _site(out: _Emitter, site: Site) -> NamedNode:
+def _site(out: _Emitter, site: Site) -> str:
     country_key, country = _country_key(out, site.country)
-    node = iris.site_iri(country_key, site.city, site.facility)
+    node = _iri(iris.site_ref(country_key, site.city, site.facility))
     out.add(node, _TYPE, CTKG.Site)
     out.text(node, _LABEL, ", ".join(p for p in (site.facility, site.city, site.country) if p))
     if site.facility:
@@ -405,7 +491,7 @@ def _site(out: _Emitter, site: Site) -> NamedNode:
     if country is not None:
         out.add(node, SCHEMA.addressCountry, country)
     if site.city:
-        city = iris.city_iri(country_key, site.state, site.city)
+        city = _iri(iris.city_ref(country_key, site.state, site.city))
         out.add(node, SCHEMA.containedInPlace, city)
         if out.first_time(city, site.city):
             out.add(city, _TYPE, SCHEMA.City)
@@ -415,12 +501,12 @@ def _site(out: _Emitter, site: Site) -> NamedNode:
                 out.add(city, SCHEMA.containedInPlace, country)
     if site.latitude is not None and site.longitude is not None:
         lat, lon = _decimal(site.latitude), _decimal(site.longitude)
-        out.add(node, WGS84.lat, Literal(lat, datatype=XSD.decimal))
-        out.add(node, WGS84.long, Literal(lon, datatype=XSD.decimal))
-        geometry = NamedNode(f"{node.value}/geometry")
+        out.add(node, WGS84.lat, _typed(lat, XSD.decimal))
+        out.add(node, WGS84.long, _typed(lon, XSD.decimal))
+        geometry = f"{node[:-1]}/geometry>"
         out.add(node, GEO.hasGeometry, geometry)
         out.add(geometry, _TYPE, GEO.Geometry)
-        out.add(geometry, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral))
+        out.add(geometry, GEO.asWKT, _typed(f"POINT({lon} {lat})", GEO.wktLiteral))
     return node
 
 
@@ -429,16 +515,16 @@ def _decimal(value: float) -> str:
     return text if "e" not in text else f"{value:.8f}"
 
 
-def _age(out: _Emitter, node: NamedNode, age: Age | None, value_p: NamedNode, unit_p: NamedNode, years_p: NamedNode) -> None:
+def _age(out: _Emitter, node: str, age: Age | None, value_p: str, unit_p: str, years_p: str) -> None:
     if age is None:
         return
-    out.add(node, value_p, Literal(str(age.value), datatype=XSD.decimal))
+    out.add(node, value_p, _typed(str(age.value), XSD.decimal))
     out.code(node, unit_p, "age-unit", age.unit)
     years = (age.value * _YEARS_PER_UNIT[age.unit]).quantize(Decimal("0.0001")).normalize()
-    out.add(node, years_p, Literal(format(years, "f"), datatype=XSD.decimal))
+    out.add(node, years_p, _typed(format(years, "f"), XSD.decimal))
 
 
-def _eligibility(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _eligibility(out: _Emitter, node: str, trial: Trial) -> None:
     criteria = trial.eligibility
     if criteria is None:
         return
@@ -452,7 +538,7 @@ def _eligibility(out: _Emitter, node: NamedNode, trial: Trial) -> None:
     _age(out, elig, criteria.maximum_age, CTKG.maximumAge, CTKG.maximumAgeUnit, CTKG.maximumAgeYears)
     out.code(elig, CTKG.sex, "sex", criteria.sex)
     if criteria.healthy_volunteers is not None:
-        out.add(elig, CTKG.healthyVolunteers, Literal(criteria.healthy_volunteers))
+        out.add(elig, CTKG.healthyVolunteers, _TRUE if criteria.healthy_volunteers else _FALSE)
     for group in criteria.age_groups:
         out.code(elig, CTKG.ageGroup, "age-group", group)
     out.text(elig, CTKG.studyPopulation, criteria.study_population)
@@ -461,7 +547,7 @@ def _eligibility(out: _Emitter, node: NamedNode, trial: Trial) -> None:
 _OUTCOME_CODES = {"primary": "PRIMARY", "secondary": "SECONDARY", "other": "OTHER"}
 
 
-def _outcomes(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _outcomes(out: _Emitter, node: str, trial: Trial) -> None:
     counters = {"primary": 0, "secondary": 0, "other": 0}
     for outcome in trial.outcomes:
         kind = outcome.kind.value
@@ -475,21 +561,21 @@ def _outcomes(out: _Emitter, node: NamedNode, trial: Trial) -> None:
         out.text(outcome_node, DCTERMS.description, outcome.description)
 
 
-def _references(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _references(out: _Emitter, node: str, trial: Trial) -> None:
     for index, reference in enumerate(trial.references, start=1):
         ref = out.part("reference", str(index))
         out.add(node, CTKG.reference, ref)
         out.add(ref, _TYPE, CTKG.Reference)
         out.text(ref, DCTERMS.bibliographicCitation, reference.citation)
         out.code(ref, CTKG.referenceType, "reference-type", reference.reference_type)
-        if reference.pmid and reference.pmid.isdigit():
-            article = iris.pubmed_iri(reference.pmid)
+        if reference.pmid and _DIGITS.match(reference.pmid):
+            article = _iri(iris.pubmed_ref(reference.pmid))
             out.add(ref, CTKG.pubmedArticle, article)
             out.add(article, _TYPE, SCHEMA.ScholarlyArticle)
             out.text(article, CTKG.pmid, reference.pmid)
 
 
-def _provenance(out: _Emitter, node: NamedNode, trial: Trial) -> None:
+def _provenance(out: _Emitter, node: str, trial: Trial) -> None:
     source = trial.provenance
     record = out.part("record", source.source_format.value)
     out.add(node, PROV.wasDerivedFrom, record)
@@ -497,4 +583,4 @@ def _provenance(out: _Emitter, node: NamedNode, trial: Trial) -> None:
     out.code(record, CTKG.sourceFormat, "source-format", source.source_format.value)
     out.text(record, CTKG.sourceFile, source.source_file)
     if source.version_date:
-        out.add(record, CTKG.versionDate, Literal(source.version_date, datatype=_DATE_TYPES[len(source.version_date)]))
+        out.add(record, CTKG.versionDate, _typed(source.version_date, _DATE_TYPES[len(source.version_date)]))

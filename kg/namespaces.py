@@ -77,6 +77,13 @@ PUBMED = Namespace("https://pubmed.ncbi.nlm.nih.gov/")
 PREFIXES: dict[str, str] = {
     "ctkg": str(CTKG),
     "ctid": str(ID),
+    "trial": f"{ID}trial/",
+    "organization": f"{ID}organization/",
+    "person": f"{ID}person/",
+    "site": f"{ID}site/",
+    "condition": f"{ID}condition/",
+    "intervention": f"{ID}intervention/",
+    "country": f"{ID}country/",
     "code": str(CODE),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

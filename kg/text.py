@@ -40,13 +40,39 @@ def clean(text: str | None, *, markdown: bool = False) -> str | None:
     return unescape_markdown(text) if markdown else text
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022]|\d{1,3}[.)]|[a-zA-Z][.)])\s+")
+_BULLET = re.compile(r"^\s*[-*\u2022]\s+")
+
+
 def reflow(text: str | None) -> str | None:
-    """Dedent an XML ``textblock``: the legacy XML indents every line by a fixed margin."""
+    """Undo the legacy XML's layout of a ``textblock`` so it reads like the API v2 text.
+
+    The XML wraps text at about 100 columns, indents every line and puts blank
+    lines between list items ("  -  item"). API v2 has one line per paragraph
+    or item and Markdown bullets ("* item"). Wrapped lines are joined, bullets
+    become "* ", and blank lines between consecutive items are dropped.
+    """
     if text is None:
         return None
-    lines = text.strip("\n").splitlines()
-    margin = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
-    return clean("\n".join(ln[margin:].rstrip() for ln in lines))
+    paragraphs: list[list[str]] = [[]]
+    for raw in text.strip("\n").splitlines():
+        line = raw.strip()
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        current = paragraphs[-1]
+        if current and not _LIST_ITEM.match(line):
+            current[-1] = f"{current[-1]} {line}"
+        else:
+            current.append(_BULLET.sub("* ", line) if _LIST_ITEM.match(line) else line)
+    blocks: list[str] = []
+    for lines in (p for p in paragraphs if p):
+        if blocks and _LIST_ITEM.match(lines[0]) and _LIST_ITEM.match(blocks[-1].rsplit("\n", 1)[-1]):
+            blocks[-1] = blocks[-1] + "\n" + "\n".join(lines)
+        else:
+            blocks.append("\n".join(lines))
+    return clean("\n\n".join(blocks))
 
 
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["SCHEMES", "CodeScheme", "to_code"]
 
@@ -231,9 +232,16 @@ def to_code(scheme: str, text: str | None) -> str | None:
     Unknown spellings raise ``ValueError`` naming the scheme, so a reader can
     report the field instead of emitting a made-up concept.
     """
-    if text is None or not text.strip():
+    if text is None:
         return None
-    code = SCHEMES[scheme].code_for(text.strip())
-    if code is None:
+    code = _cached_code(scheme, text)
+    if code is None and text.strip():
         raise ValueError(f"unknown {SCHEMES[scheme].label.lower()} value {text.strip()!r}")
     return code
+
+
+@lru_cache(maxsize=8192)
+def _cached_code(scheme: str, text: str) -> str | None:
+    """Registry values repeat endlessly: each spelling is looked up once."""
+    stripped = text.strip()
+    return SCHEMES[scheme].code_for(stripped) if stripped else None

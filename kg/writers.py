@@ -24,7 +24,7 @@ from pyoxigraph import Quad, Triple
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
 
-__all__ = ["OutputFormat", "atomic_output", "format_for_path", "write_rdf"]
+__all__ = ["OutputFormat", "atomic_output", "format_for_path", "write_line_documents", "write_rdf"]
 
 
 class OutputFormat(str, Enum):
@@ -112,3 +112,25 @@ def write_rdf(
     """Serialise a stream of triples (or quads for dataset formats) to ``stream``."""
     prefixes = PREFIXES if output_format in (OutputFormat.TTL, OutputFormat.TRIG) else None
     pyoxigraph.serialize(statements, stream, output_format.rdf_format, prefixes=prefixes)
+
+
+def write_line_documents(documents: Iterable[str], stream: IO[bytes], output_format: OutputFormat) -> None:
+    """Write a stream of N-Triples (or, for dataset formats, N-Quads) documents in ``output_format``.
+
+    N-Triples and N-Quads are copied as they are: the fast path. Every other
+    format is produced by pyoxigraph's streaming serialiser from the parsed
+    documents, one document at a time.
+    """
+    if output_format in (OutputFormat.NT, OutputFormat.NQ):
+        for document in documents:
+            stream.write(document.encode("utf-8"))
+        return
+    if output_format.is_dataset:
+        statements: Iterator[Triple] | Iterator[Quad] = (
+            quad for document in documents for quad in pyoxigraph.parse(document, pyoxigraph.RdfFormat.N_QUADS)
+        )
+    else:
+        statements = (
+            quad.triple for document in documents for quad in pyoxigraph.parse(document, pyoxigraph.RdfFormat.N_TRIPLES)
+        )
+    write_rdf(statements, stream, output_format)

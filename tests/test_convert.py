@@ -135,3 +135,26 @@ def test_installed_command_converts_the_bundled_samples(tmp_path: Path) -> None:
     graph.load(path=str(tmp_path / "graph.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
     trials = list(graph.query("SELECT (COUNT(*) AS ?n) { ?t a <https://w3id.org/ctkg/ontology#ClinicalTrial> }"))
     assert int(trials[0]["n"].value) >= 40
+
+
+def test_parallel_output_is_the_same_bytes_and_rejections(tmp_path: Path) -> None:
+    """Workers may finish in any order; the file and the rejection list must not notice."""
+    mixed = tmp_path / "mixed"
+    for folder in ("ctgov-json", "ctgov-xml", "seed"):
+        for file in (DATA / folder).iterdir():
+            (mixed / folder).mkdir(parents=True, exist_ok=True)
+            (mixed / folder / file.name).write_bytes(file.read_bytes())
+    (mixed / "broken.json").write_text("{broken", encoding="utf-8")
+    outputs = {}
+    for jobs in (1, 2):
+        for fmt in ("nq", "ttl"):
+            out = tmp_path / f"graph-{jobs}.{fmt}"
+            seen: list[str] = []
+            summary = convert([mixed], str(out), jobs=jobs, on_rejection=lambda r, seen=seen: seen.append(str(r)))
+            outputs[(jobs, fmt)] = (out.read_bytes(), seen, summary.converted, summary.duplicates)
+    for fmt in ("nq", "ttl"):
+        assert outputs[(1, fmt)] == outputs[(2, fmt)]
+    _, rejected, converted, duplicates = outputs[(1, "nq")]
+    assert len(rejected) == 1 and "broken.json" in rejected[0]
+    assert duplicates == 2  # NCT02513394 and NCT03219801 come in two formats each
+    assert converted == len(list(mixed.rglob("*.*"))) - 1 - duplicates

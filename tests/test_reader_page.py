@@ -153,7 +153,7 @@ def test_seed_page_every_fact() -> None:
     assert eligibility.exclusion == EXCLUSION
     assert len([ln for ln in INCLUSION.splitlines() if ln[:2] in {f"{i}." for i in range(1, 10)}]) == 7
     assert len([ln for ln in EXCLUSION.splitlines() if ln[:2] in {f"{i}." for i in range(1, 10)}]) == 7
-    assert eligibility.criteria == f"Inclusion Criteria:\n{INCLUSION}\n\nExclusion Criteria:\n{EXCLUSION}"
+    assert eligibility.criteria == f"Inclusion Criteria:\n\n{INCLUSION}\n\nExclusion Criteria:\n\n{EXCLUSION}"
     assert split_criteria(eligibility.criteria) == (INCLUSION, EXCLUSION)
     assert eligibility.minimum_age == Age(Decimal(14), "YEARS")
     assert eligibility.maximum_age == Age(Decimal(60), "YEARS")
@@ -478,6 +478,84 @@ def test_unknown_sections_are_ignored() -> None:
                         "Other Identifiers\n")
     trial = _trial(text)
     assert trial == _trial(SEED_TEXT)
+
+
+def test_unknown_section_on_a_page_without_blank_lines() -> None:
+    unknown = "Study Documents\nDownload the protocol and the consent forms the sponsor has shared.\nProtocol v2\n"
+    text = _without_blank_lines(SEED_TEXT).replace("Other Identifiers\n", unknown + "Other Identifiers\n")
+    assert _trial(text).central_contacts == _trial(SEED_TEXT).central_contacts
+
+
+def test_groups_without_type_and_interventions_of_the_same_name() -> None:
+    """Cohorts without a type ("Group Type" left empty); two interventions share a name."""
+    groups = """Low dose
+
+Group Type
+
+tadalafil
+
+Intervention Type DRUG
+
+2.5 mg tadalafil tablet once a day
+
+High dose
+
+Patients who tolerated the low dose.
+
+Group Type
+
+tadalafil
+
+Intervention Type DRUG
+
+5 mg tadalafil tablet once a day
+
+"""
+    interventions = """tadalafil
+
+2.5 mg tadalafil tablet once a day
+
+Intervention Type DRUG
+
+tadalafil
+
+5 mg tadalafil tablet once a day
+
+Intervention Type DRUG
+
+"""
+    text = _between(SEED_TEXT, _explanation("Study Groups"), "Interventions\n", groups)
+    text = _between(text, _explanation("Interventions"), "Eligibility Criteria\n", interventions)
+    trial = _trial(text)
+    assert trial.arms == (
+        Arm("Low dose", None, None, ("tadalafil",)),
+        Arm("High dose", None, "Patients who tolerated the low dose.", ("tadalafil",)),
+    )
+    assert [(i.name, i.description, i.arm_labels) for i in trial.interventions] == [
+        ("tadalafil", "2.5 mg tadalafil tablet once a day", ("Low dose",)),
+        ("tadalafil", "5 mg tadalafil tablet once a day", ("High dose",)),
+    ]
+
+
+def test_groups_without_group_type_lines() -> None:
+    """Cohorts of an observational page may have no "Group Type" line at all: label, then prose."""
+    groups = (
+        "SLE patients\n\nAdults with active systemic lupus erythematosus.\n\n"
+        "Healthy controls\n\nAge-matched adults without autoimmune disease.\n\n"
+    )
+    text = _between(SEED_TEXT, _explanation("Study Groups"), "Interventions\n", groups)
+    text = text.replace(_explanation("Interventions"), "").replace(
+        "SLE patients in the treated group were given human umbilical cord derived mesenchymal stem cells by "
+        "intravenous infusion and conventional therapy. There was only conventional treatment in the control "
+        "group. All patients after treatment for 1, 3 and 6months were evaluated respectively the curative "
+        "effect.\n\nIntervention Type BIOLOGICAL\n\n", "",
+    ).replace("mesenchymal stem cells\n\nEligibility Criteria", "Eligibility Criteria")
+    trial = _trial(text)
+    assert trial.arms == (
+        Arm("SLE patients", None, "Adults with active systemic lupus erythematosus."),
+        Arm("Healthy controls", None, "Age-matched adults without autoimmune disease."),
+    )
+    assert trial.interventions == ()
 
 
 def test_missing_sections_and_unknown_template_sentences() -> None:

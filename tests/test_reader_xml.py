@@ -126,7 +126,7 @@ def test_lupus_trial_facts() -> None:
     assert trial.outcomes[1].measure == "Erythrocyte sedimentation rate"
     assert trial.has_results is False
     assert trial.brief_summary == (
-        "This study is to evaluate the safety and efficacy of human umbilical cord derived mesenchymal\n"
+        "This study is to evaluate the safety and efficacy of human umbilical cord derived mesenchymal "
         "stem cells transplantation in systemic lupus erythematosus."
     )
     assert trial.provenance.source_format is SourceFormat.CTGOV_XML

@@ -25,6 +25,9 @@ __all__ = ["convert"]
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (nothing is written).")
 @click.option("--include-contact-details", is_flag=True,
               help="Keep contact phone numbers and e-mail addresses (left out by default).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes reading and mapping in parallel; 0 uses every core. "
+                   "The output is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not list rejected records on stderr.")
 def convert(
     inputs: tuple[str, ...],
@@ -33,6 +36,7 @@ def convert(
     rejects: str | None,
     strict: bool,
     include_contact_details: bool,
+    jobs: int,
     quiet: bool,
 ) -> None:
     """Convert trial records to RDF.
@@ -48,6 +52,7 @@ def convert(
     """
     from kg.convert import convert as run_convert
     from kg.mapping import MappingOptions
+    from kg.parallel import default_jobs
     from kg.resources import sample_records_dir
 
     sources = list(inputs) or [str(sample_records_dir())]
@@ -62,9 +67,10 @@ def convert(
                 options=MappingOptions(include_contact_details=include_contact_details),
                 strict=strict,
                 on_rejection=log,
-                on_record=lambda _trial: bar.update(),
+                jobs=jobs or default_jobs(),
+                on_record=lambda _nct_id: bar.update(),
                 on_duplicate=None if quiet else lambda trial, first: bar.write(
-                    f"kg: skipped {trial.nct_id} from {trial.provenance.source_file}: "
+                    f"kg: skipped {trial.nct_id} from {trial.source_file}: "
                     f"already converted from {first}", file=sys.stderr),
             )
         except KgError as exc:

@@ -9,6 +9,7 @@ every bad one, so one bad record never loses the good ones.
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Iterable, Iterator
 
 from kg.errors import Rejection
@@ -41,7 +42,7 @@ def read_source(source: Source) -> Iterator[Trial | Rejection]:
     try:
         with source.open() as stream:
             head = stream.read(_SNIFF_BYTES)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
         yield Rejection(source.name, "-", "file", f"cannot read ({exc})")
         return
     fmt = detect_format(head)

@@ -31,6 +31,8 @@ class Source:
 
     name: str
     opener: Callable[[], IO[bytes]]
+    size: int | None = None
+    """Size in bytes when known without reading (plain files, archive members)."""
 
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
@@ -60,9 +62,9 @@ def _file_sources(path: Path, display: str) -> Iterator[Source | Rejection]:
         yield from _zip_sources(path, display)
     elif _is_gzip(path):
         inner = display[:-3] if display.endswith(".gz") else display
-        yield Source(inner, lambda: gzip.open(path, "rb"))
+        yield Source(inner, lambda: gzip.open(path, "rb"))  # noqa: SIM115 - Source.open closes it
     else:
-        yield Source(display, lambda: path.open("rb"))
+        yield Source(display, lambda: path.open("rb"), path.stat().st_size)
 
 
 def _zip_sources(path: Path, display: str) -> Iterator[Source | Rejection]:
@@ -83,7 +85,7 @@ def _zip_sources(path: Path, display: str) -> Iterator[Source | Rejection]:
                     return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
                 return stream
 
-            yield Source(f"{display}!{member}", opener)
+            yield Source(f"{display}!{member}", opener, None if member.endswith(".gz") else info.file_size)
 
 
 def _skipped(name: str) -> bool:

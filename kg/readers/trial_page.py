@@ -49,7 +49,13 @@ only the structure the page generator always emits:
    so any number of conditions, groups, interventions, sponsors, officials,
    sites and identifiers is read. Where the text alone is ambiguous (where the
    last intervention's description in a group ends and the next group's label
-   starts) the description given in the "Interventions" section decides.
+   starts) the description given in the "Interventions" section decides; only
+   without one does the shape of the lines (descriptions read as sentences,
+   labels do not). Same-named interventions are told apart by description.
+
+The layout of sections not seen on a real page ("Keywords", outcomes,
+"Collaborators", "References") is assumed to be the plainest one: a line per
+item, details only on labelled lines.
 
 Every coded value goes through ``kg.vocab.to_code``; a value that is not a
 known code is a ``FieldError`` naming the page label ("Clinical Phase"),
@@ -378,7 +384,7 @@ def _section_end(rank: int | None, later: Sequence[_Candidate], lines: Sequence[
 def _current_continues(
     cand: _Candidate, later: Sequence[_Candidate], lines: Sequence[str], current: _Heading | None,
 ) -> bool:
-    """Whether the current section's own label lines still follow ``cand`` within what would be its section."""
+    """Whether the current section's own label lines still follow ``cand``, inside what would be its section."""
     if current is None:
         return False
     own = set(cand.heading.markers) if cand.heading else set()
@@ -394,15 +400,17 @@ def _later_rival(cand: _Candidate, later: Sequence[_Candidate]) -> bool:
     """Whether the same section name comes again before the page moves on to a later section.
 
     A heading word inside the text of an earlier section ("Conditions" in the summary) is followed
-    by the real heading; one inside a later section's text is past sections of higher rank.
+    by the real heading; one inside a later section's text is past sections of higher rank (ones
+    whose names do not come again themselves).
     """
     rank = cand.heading.rank if cand.heading else None
     if rank is None:
         return False
-    for other in later:
+    for n, other in enumerate(later):
         if other.name == cand.name:
             return True
-        if other.heading is not None and other.heading.rank is not None and other.heading.rank > rank:
+        later_rank = other.heading.rank if other.heading else None
+        if later_rank is not None and later_rank > rank and all(o.name != other.name for o in later[n + 1:]):
             return False
     return False
 
@@ -572,8 +580,11 @@ def _enrollment(text: str | None) -> tuple[int | None, bool | None]:
 
 
 def _phases(text: str | None) -> tuple[str, ...]:
-    codes = (_code("phase", "Clinical Phase", p) for p in re.split(r"\s*[,/;|]\s*|\s+and\s+", text or ""))
-    return tuple(dict.fromkeys(c for c in codes if c))
+    """ "PHASE1, PHASE2" (or "PHASE1/PHASE2") -> ("PHASE1", "PHASE2"); "N/A" stays one value."""
+    if not text:
+        return ()
+    parts = [text] if _is_code("phase", text) else re.split(r"\s*[,/;|]\s*|\s+and\s+", text)
+    return tuple(dict.fromkeys(c for p in parts if (c := _code("phase", "Clinical Phase", p))))
 
 
 def _basic_information(body: _Body) -> dict[str, Any]:
@@ -838,8 +849,9 @@ def _criteria(lines: list[str]) -> tuple[str | None, str | None, str | None, int
     exclusion = _prose(lines[exc + 1:attrs]) if exc is not None else None
     parts = [
         _prose(lines[:first]),
-        f"Inclusion Criteria:\n{inclusion}" if inclusion else None,
-        f"Exclusion Criteria:\n{exclusion}" if exclusion else None,
+        # laid out as the registry's API v2 writes it, so all formats give one text
+        f"Inclusion Criteria:\n\n{inclusion}" if inclusion else None,
+        f"Exclusion Criteria:\n\n{exclusion}" if exclusion else None,
     ]
     return "\n\n".join(p for p in parts if p) or None, inclusion, exclusion, attrs
 
@@ -907,8 +919,10 @@ def _collaborator_list(body: _Body) -> list[Organization]:
 def _sponsor_fields(sponsors: _Body | None, collaborators: _Body | None) -> dict[str, Any]:
     lead, orgs = _sponsors(sponsors) if sponsors else (None, [])
     orgs += _collaborator_list(collaborators) if collaborators else []
-    unique = {_norm(o.name): o for o in reversed(orgs)}
-    return {"lead_sponsor": lead, "collaborators": tuple(reversed(unique.values()))}
+    unique: dict[str, Organization] = {}
+    for org in orgs:
+        unique.setdefault(_norm(org.name), org)
+    return {"lead_sponsor": lead, "collaborators": tuple(unique.values())}
 
 
 def _responsible_party(body: _Body) -> dict[str, Any]:
