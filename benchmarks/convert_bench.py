@@ -1,7 +1,7 @@
 """Conversion throughput and memory at scale: records/s, triples/s, peak RSS.
 
 Builds a bulk-download style ``.zip`` from the real shared records (API v2 JSON
-and legacy XML), repeated with rewritten NCT ids up to the requested size, then
+and legacy XML), scaled up to the requested size by ``synthetic.py``, then
 runs ``kg convert`` to N-Triples in a child process per size and reports what
 it measured. Memory is the child's peak resident set size, so several sizes
 side by side show whether memory stays flat as the record count grows.
@@ -19,37 +19,16 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("KG_SHARED_DATA", REPO.parent / "shared" / "data"))
-_NCT = re.compile(rb"NCT\d{8}")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import SHARED, build_archive, load_originals
 
-
-def load_originals() -> list[tuple[str, bytes]]:
-    """(extension, bytes) of every shared JSON and XML record, in a fixed order."""
-    records = []
-    for folder, ext in (("ctgov-v2", "json"), ("ctgov-xml", "xml")):
-        for path in sorted((SHARED / folder).glob(f"*.{ext}")):
-            records.append((ext, path.read_bytes()))
-    return records
-
-
-def build_archive(originals: list[tuple[str, bytes]], size: int, target: Path) -> None:
-    """A zip of ``size`` records: the originals again and again, each copy with new NCT ids."""
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for index in range(size):
-            ext, data = originals[index % len(originals)]
-            nct = f"NCT9{index:07d}"
-            own = re.search(rb"NCT\d{8}", data)
-            assert own is not None
-            archive.writestr(f"{nct}.{ext}", data.replace(own.group(0), nct.encode()))
+__all__ = ["build_archive", "load_originals", "run_convert"]
 
 
 def run_convert(archive: Path, output: Path, jobs: int) -> dict[str, float]:

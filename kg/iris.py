@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 
-_SHARED_CACHE = 1 << 16
+_SHARED_CACHE = 1 << 13
 """Shared entities recur across trials: their IRIs are computed once and cached."""
 
 # --- IRI strings: what the mapping's hot path uses -------------------------------------------

@@ -33,7 +33,7 @@ __all__ = ["condition_key", "intervention_key", "organization_key", "person_key"
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 14)
 def slug(text: str) -> str:
     """The normalised, hyphenated form of ``text`` used in IRIs; never empty for real text."""
     if text.isascii():

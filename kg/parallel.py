@@ -25,10 +25,12 @@ from kg.model import Trial
 from kg.readers import read_records, read_source
 from kg.readers.sources import Source, iter_sources
 
-__all__ = ["MAX_SHIPPED_BYTES", "MappedRecord", "default_jobs", "map_inputs"]
+__all__ = ["BATCH_BYTES", "BATCH_FILES", "MAX_SHIPPED_BYTES", "MappedRecord", "default_jobs", "map_inputs"]
 
 MAX_SHIPPED_BYTES = 16 * 1024 * 1024
 """Files up to this size are sent to worker processes; larger ones stream in the parent."""
+BATCH_FILES, BATCH_BYTES = 64, 4 * 1024 * 1024
+"""Files go to a worker in batches: one task per file would cost more in hand-over than in work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +61,15 @@ def _map_one(record: Trial | Rejection, quads: bool, options: MappingOptions) ->
     return MappedRecord(record.nct_id, record.provenance.source_file, document, document.count("\n"))
 
 
-def _map_bytes(name: str, data: bytes, quads: bool, options: MappingOptions) -> list[MappedRecord | Rejection]:
-    """Worker entry point: every record of one file, given as bytes."""
-    source = Source(name, lambda: io.BytesIO(data), len(data))
-    return [_map_one(record, quads, options) for record in read_source(source)]
+def _map_batch(
+    files: list[tuple[str, bytes]], quads: bool, options: MappingOptions
+) -> list[MappedRecord | Rejection]:
+    """Worker entry point: every record of a batch of files, each given as (name, bytes)."""
+    results: list[MappedRecord | Rejection] = []
+    for name, data in files:
+        source = Source(name, lambda data=data: io.BytesIO(data), len(data))
+        results.extend(_map_one(record, quads, options) for record in read_source(source))
+    return results
 
 
 def _map_sequentially(
@@ -83,30 +90,44 @@ def map_inputs(
     if jobs <= 1:
         yield from _map_sequentially(inputs, quads, options)
         return
-    window = 8 * jobs
+    window = 4 * jobs
     pending: deque[Future[list[MappedRecord | Rejection]]] = deque()
+    batch: list[tuple[str, bytes]] = []
+    batch_bytes = 0
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
+
+        def submit() -> None:
+            nonlocal batch, batch_bytes
+            if batch:
+                pending.append(pool.submit(_map_batch, batch, quads, options))
+                batch, batch_bytes = [], 0
+
+        def drain() -> Iterator[MappedRecord | Rejection]:
+            submit()
+            while pending:
+                yield from pending.popleft().result()
+
         for source in iter_sources(inputs):
             if isinstance(source, Rejection):
-                while pending:
-                    yield from pending.popleft().result()
+                yield from drain()
                 yield source
                 continue
             if source.size is None or source.size > MAX_SHIPPED_BYTES:
-                while pending:
-                    yield from pending.popleft().result()
+                yield from drain()
                 for record in read_source(source):
                     yield _map_one(record, quads, options)
                 continue
             try:
                 data = source.read()
             except (OSError, EOFError, zipfile.BadZipFile) as exc:
-                while pending:
-                    yield from pending.popleft().result()
+                yield from drain()
                 yield Rejection(source.name, "-", "file", f"cannot read ({exc})")
                 continue
-            pending.append(pool.submit(_map_bytes, source.name, data, quads, options))
+            batch.append((source.name, data))
+            batch_bytes += len(data)
+            if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                submit()
             while len(pending) >= window:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        yield from drain()

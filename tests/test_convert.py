@@ -158,3 +158,34 @@ def test_parallel_output_is_the_same_bytes_and_rejections(tmp_path: Path) -> Non
     assert len(rejected) == 1 and "broken.json" in rejected[0]
     assert duplicates == 2  # NCT02513394 and NCT03219801 come in two formats each
     assert converted == len(list(mixed.rglob("*.*"))) - 1 - duplicates
+
+
+def test_awkward_text_survives_every_format(tmp_path: Path) -> None:
+    """Quotes, backslashes, control characters and a lone surrogate from JSON must not break any writer."""
+    study = json.loads((JSON_DIR / "NCT00377793.json").read_text(encoding="utf-8"))
+    nasty = 'He said "no" \\ then\ttab\nnew line \x01 bell \ud800 end'
+    study["protocolSection"]["identificationModule"]["briefTitle"] = nasty
+    source = tmp_path / "nasty.json"
+    source.write_text(json.dumps(study), encoding="utf-8")
+    expected = nasty.replace("\ud800", "\ufffd")
+    for fmt in OutputFormat:
+        out = tmp_path / f"graph.{fmt.value}"
+        convert([source], str(out))
+        titles = [
+            q.object.value for q in pyoxigraph.parse(path=str(out), format=fmt.rdf_format)
+            if q.predicate.value == "https://w3id.org/ctkg/ontology#briefTitle"
+        ]
+        assert titles == [expected], fmt
+
+
+def test_bulk_archives_of_both_formats(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "AllPublicXML.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for file in sorted((DATA / "ctgov-xml").glob("*.xml")):
+            bundle.write(file, f"{file.stem[:7]}xxxx/{file.name}")
+        bundle.writestr("NCT0000xxxx/notes.md", "not a record")
+    summary = convert([archive], str(tmp_path / "graph.nt"))
+    assert summary.rejected == 0
+    assert summary.converted == len(list((DATA / "ctgov-xml").glob("*.xml")))
