@@ -6,12 +6,15 @@ only walks the inputs and writes. Results come back in input order, so the
 output is the same bytes whatever the number of workers. At most a small
 window of files is in flight, which keeps memory flat; files too large to
 ship to a worker (big JSON pages, ``.gz`` of unknown size) are read in the
-parent, streaming, after the work in flight is done.
+parent, streaming, after the work in flight is done. Worker processes start
+only when the input is large enough to be worth them.
 """
 
 from __future__ import annotations
 
 import io
+import multiprocessing
+import multiprocessing.context
 import os
 import zipfile
 from collections import deque
@@ -94,20 +97,25 @@ def map_inputs(
     pending: deque[Future[list[MappedRecord | Rejection]]] = deque()
     batch: list[tuple[str, bytes]] = []
     batch_bytes = 0
+    pool: ProcessPoolExecutor | None = None
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    def submit() -> None:
+        nonlocal batch, batch_bytes, pool
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+        pending.append(pool.submit(_map_batch, batch, quads, options))
+        batch, batch_bytes = [], 0
 
-        def submit() -> None:
-            nonlocal batch, batch_bytes
-            if batch:
-                pending.append(pool.submit(_map_batch, batch, quads, options))
-                batch, batch_bytes = [], 0
-
-        def drain() -> Iterator[MappedRecord | Rejection]:
+    def drain() -> Iterator[MappedRecord | Rejection]:
+        if batch and pool is None:  # a small input: not worth starting workers
+            yield from _map_batch(batch, quads, options)
+            batch.clear()
+        elif batch:
             submit()
-            while pending:
-                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
+    try:
         for source in iter_sources(inputs):
             if isinstance(source, Rejection):
                 yield from drain()
@@ -131,3 +139,17 @@ def map_inputs(
             while len(pending) >= window:
                 yield from pending.popleft().result()
         yield from drain()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fresh interpreter, never by forking this one.
+
+    Forking a process that runs threads (a progress bar's monitor, an HTTP
+    client, a test runner) can copy a lock held by another thread and hang
+    the child; a fork server does not inherit them.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")

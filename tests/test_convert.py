@@ -137,8 +137,19 @@ def test_installed_command_converts_the_bundled_samples(tmp_path: Path) -> None:
     assert int(trials[0]["n"].value) >= 40
 
 
-def test_parallel_output_is_the_same_bytes_and_rejections(tmp_path: Path) -> None:
+def test_parallel_output_is_the_same_bytes_and_rejections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers may finish in any order; the file and the rejection list must not notice."""
+    import kg.parallel
+
+    monkeypatch.setattr(kg.parallel, "BATCH_FILES", 3)  # small batches, so that workers really run
+    started: list[int] = []
+    real_pool = kg.parallel.ProcessPoolExecutor
+
+    def counting_pool(*args, **kwargs):
+        started.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(kg.parallel, "ProcessPoolExecutor", counting_pool)
     mixed = tmp_path / "mixed"
     for folder in ("ctgov-json", "ctgov-xml", "seed"):
         for file in (DATA / folder).iterdir():
@@ -152,6 +163,7 @@ def test_parallel_output_is_the_same_bytes_and_rejections(tmp_path: Path) -> Non
             seen: list[str] = []
             summary = convert([mixed], str(out), jobs=jobs, on_rejection=lambda r, seen=seen: seen.append(str(r)))
             outputs[(jobs, fmt)] = (out.read_bytes(), seen, summary.converted, summary.duplicates)
+    assert len(started) == 2  # one pool per parallel run, none for the sequential ones
     for fmt in ("nq", "ttl"):
         assert outputs[(1, fmt)] == outputs[(2, fmt)]
     _, rejected, converted, duplicates = outputs[(1, "nq")]

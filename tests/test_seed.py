@@ -6,8 +6,8 @@ from collections import defaultdict
 
 import pyoxigraph
 import pytest
-
 from conftest import DATA, read_one
+
 from kg.mapping import trial_triples
 
 PAGE = DATA / "seed" / "NCT03219801.txt"

@@ -52,9 +52,23 @@ def main() -> None:
 
 
 def _register() -> None:
+    from kg.cli.analyze_cmd import analyze
+    from kg.cli.build_cmd import build
     from kg.cli.convert_cmd import convert
+    from kg.cli.export_cmd import export
+    from kg.cli.load_cmd import load
+    from kg.cli.query_cmd import query
+    from kg.cli.serve_cmd import serve
+    from kg.cli.validate_cmd import validate
 
     main.add_command(convert)
+    main.add_command(load)
+    main.add_command(export)
+    main.add_command(serve)
+    main.add_command(query)
+    main.add_command(build)
+    main.add_command(analyze)
+    main.add_command(validate)
 
 
 _register()

@@ -1,0 +1,116 @@
+"""Network analysis at scale: time and peak memory to build each network and compute its metrics.
+
+Builds a bulk ``.zip`` of N records from the real shared records repeated with
+rewritten NCT ids (``synthetic.build_archive``, shared with the other
+benchmarks), converts it to N-Quads,
+bulk-loads it into an on-disk store, then builds each network and computes
+every metric in a child process of its own, reporting wall times and the
+child's peak RSS.
+
+Copies keep part of their names (``synthetic.py``: sponsors 60 %, people
+15 %, site facilities 50 %) and all of their conditions and interventions, so
+people and sites grow with N while conditions and interventions stay those of
+the ~2,300 originals, with heavier weights; trial similarity links the copies
+of a trial closely (same conditions and interventions), so it runs with
+``max_neighbours=10``. The knowledge graph (a node per resource, an edge per
+statement) is only built up to ``--kg-max`` trials.
+
+Usage::
+
+    python benchmarks/analysis_bench.py                  # 20,000 trials
+    python benchmarks/analysis_bench.py --sizes 100000
+
+Needs ``../shared/data`` (or ``KG_SHARED_DATA``); exits with a message if absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import SHARED, build_archive, load_originals
+
+NETWORKS = ("investigators", "sponsor-site", "condition-intervention", "conditions", "interventions",
+            "trial-similarity", "knowledge-graph")
+
+_CHILD = """
+import json, resource, sys, time
+from kg.analysis import build_network, compute_metrics, from_store
+store = from_store(sys.argv[1])
+t = time.perf_counter()
+graph = build_network(store, sys.argv[2], max_neighbours=10)
+built = time.perf_counter() - t
+metrics = compute_metrics(graph)
+print(json.dumps({"nodes": metrics.nodes, "edges": metrics.edges, "build": built,
+                  "metrics": time.perf_counter() - t - built, "betweenness": str(metrics.betweenness),
+                  "communities": len(metrics.communities),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def prepare_store(size: int, folder: Path) -> tuple[Path, float, float]:
+    """A store of ``size`` trials; seconds to convert and to load."""
+    from pyoxigraph import RdfFormat, Store
+
+    from kg.convert import convert
+
+    archive, nquads, store_dir = folder / f"records-{size}.zip", folder / f"graph-{size}.nq", folder / f"store-{size}"
+    build_archive(load_originals(), size, archive)
+    started = time.perf_counter()
+    convert([str(archive)], str(nquads), jobs=os.cpu_count() or 1)
+    converted = time.perf_counter() - started
+    started = time.perf_counter()
+    store = Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    loaded = time.perf_counter() - started
+    archive.unlink()
+    nquads.unlink()
+    return store_dir, converted, loaded
+
+
+def run_network(store_dir: Path, network: str) -> dict[str, object]:
+    completed = subprocess.run([sys.executable, "-c", _CHILD, str(store_dir), network],
+                               capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20000])
+    parser.add_argument("--networks", nargs="+", default=list(NETWORKS), choices=NETWORKS)
+    parser.add_argument("--kg-max", type=int, default=5000, help="largest size the knowledge graph is built at")
+    args = parser.parse_args()
+    if not SHARED.is_dir():
+        sys.exit(f"shared records not found at {SHARED} (set KG_SHARED_DATA)")
+    print(f"# kg analyze networks; {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
+    print("| trials | network | nodes | edges | build s | metrics s | betweenness | communities | peak RSS MB |")
+    print("|---:|---|---:|---:|---:|---:|---|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            store_dir, converted, loaded = prepare_store(size, Path(tmp))
+            print(f"<!-- {size:,} trials: converted in {converted:.0f} s, bulk-loaded in {loaded:.0f} s -->",
+                  flush=True)
+            for network in args.networks:
+                if network == "knowledge-graph" and size > args.kg_max:
+                    print(f"| {size:,} | {network} | (skipped above --kg-max {args.kg_max:,}) | | | | | | |",
+                          flush=True)
+                    continue
+                m = run_network(store_dir, network)
+                print(f"| {size:,} | {network} | {m['nodes']:,} | {m['edges']:,} | {m['build']:.1f} | "
+                      f"{m['metrics']:.1f} | {m['betweenness']} | {m['communities']:,} | {m['peak_rss_mb']:.0f} |",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
