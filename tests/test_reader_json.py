@@ -36,14 +36,16 @@ def test_single_study_facts() -> None:
     assert trial.first_posted == PartialDate("1999-11-04", False)
     assert trial.status_verified == PartialDate("2015-08", None)
     assert trial.phases == ("PHASE4",)
-    assert (trial.study_type, trial.allocation, trial.intervention_model) == ("INTERVENTIONAL", "RANDOMIZED", "PARALLEL")
+    design = (trial.study_type, trial.allocation, trial.intervention_model)
+    assert design == ("INTERVENTIONAL", "RANDOMIZED", "PARALLEL")
     assert trial.enrollment == 501 and trial.enrollment_actual is True
     assert trial.conditions == ("Herniated Disc", "Low Back Pain")
     assert MeshTerm("Intervertebral Disc Displacement", "D007405") in trial.condition_meshes
     assert trial.lead_sponsor == Organization("Dartmouth-Hitchcock Medical Center", "OTHER")
     assert [c.org_class for c in trial.collaborators] == ["NIH", "FED", "NIH"]
     official = trial.officials[0]
-    assert (official.name, official.degrees, official.role) == ("James N. Weinstein", ("DO", "MS"), "PRINCIPAL_INVESTIGATOR")
+    assert (official.name, official.degrees) == ("James N. Weinstein", ("DO", "MS"))
+    assert official.role == "PRINCIPAL_INVESTIGATOR"
     assert official.affiliation == "Dartmouth-Hitchcock Medical Center"
     assert len(trial.sites) == 13
     assert trial.eligibility is not None

@@ -110,7 +110,8 @@ def test_the_one_site(page_graph: pyoxigraph.Store) -> None:
         SELECT ?site ?city ?state ?iso {
             trial:NCT03219801 ctkg:site ?site .
             ?site ctkg:facility/rdfs:label "the First Hospital of Hebei Medical University" ;
-                  schema:addressLocality ?city ; schema:addressRegion ?state ; schema:addressCountry/skos:notation ?iso .
+                  schema:addressLocality ?city ; schema:addressRegion ?state ;
+                  schema:addressCountry/skos:notation ?iso .
         }""") == [(
         "https://w3id.org/ctkg/id/site/CN/shijiazhuang/first-hospital-of-hebei-medical-university",
         "Shijiazhuang", "Hebei", "CN",
@@ -121,7 +122,8 @@ def test_eligibility(page_graph: pyoxigraph.Store) -> None:
     ((inclusion, exclusion, low, high),) = _select(page_graph, """
         SELECT ?inc ?exc ?min ?max { trial:NCT03219801 ctkg:eligibility ?e .
             ?e ctkg:inclusionCriteria ?inc ; ctkg:exclusionCriteria ?exc ; ctkg:minimumAge ?min ; ctkg:maximumAge ?max ;
-               ctkg:minimumAgeUnit code:age-unit\\/YEARS ; ctkg:sex code:sex\\/ALL ; ctkg:healthyVolunteers false . }""")
+               ctkg:minimumAgeUnit code:age-unit\\/YEARS ; ctkg:sex code:sex\\/ALL ;
+               ctkg:healthyVolunteers false . }""")
     assert (low, high) == ("14", "60")
     assert inclusion.startswith("1. Diagnosis of SLE") and inclusion.count("\n") == 6
     assert exclusion.startswith("Patients with SLE have to be disqualified")

@@ -62,7 +62,8 @@ def _graph_counts(nct_id: str, triples: list) -> dict[str, int]:
     trial = trial_iri(nct_id)
     per_predicate = Counter(t.predicate for t in triples if t.subject == trial)
     counts = {name: per_predicate[p] for name, p in _COUNTED.items() if p is not None}
-    sponsors = [t.object for t in triples if t.subject == trial and t.predicate in (CTKG.leadSponsor, CTKG.collaborator)]
+    sponsor_links = (CTKG.leadSponsor, CTKG.collaborator)
+    sponsors = [t.object for t in triples if t.subject == trial and t.predicate in sponsor_links]
     counts["sponsors"] = len(sponsors)
     return counts
 
