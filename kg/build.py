@@ -36,16 +36,19 @@ class BuildReport:
 
 
 def validate_store(store: Store) -> str:
-    """VALIDATION HOOK: a one-line SHACL summary, or why validation was skipped.
+    """A one-line SHACL summary of the store after loading: results counted by severity.
 
-    Skipped while ``kg.validation`` is not importable; wired to it once SHACL
-    validation lands.
+    Runs the compiled SHACL engine over the store in place (nothing is copied);
+    ``kg validate`` gives the details.
     """
-    try:
-        import kg.validation  # noqa: F401
-    except ImportError:
-        return "skipped (SHACL validation is not available in this installation)"
-    return "skipped (not wired yet)"
+    from kg.validation import Severity
+    from kg.validation import validate_store as run_validation
+
+    report = run_validation(store)
+    counts = report.counts()
+    verdict = "conforms (no violations)" if not counts.get(Severity.VIOLATION) else "does not conform"
+    tally = ", ".join(f"{counts.get(level, 0)} {level.value}s" for level in Severity)
+    return f"{verdict}: {tally}"
 
 
 def build(

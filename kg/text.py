@@ -148,10 +148,13 @@ _PREFIX = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|miss)\.?\s+)+", re.IGN
 _DEGREE_TOKEN = re.compile(r"^[A-Z][A-Za-z.]{0,7}$")
 
 
+_POST_NOMINAL = re.compile(r"^(?:[A-Z]\.?){2,7}$")
+
+
 def _is_degree(part: str) -> bool:
     word = part.strip().lower()
-    if word in _DEGREE_WORDS:
-        return True
+    if word in _DEGREE_WORDS or _POST_NOMINAL.match(part.strip()):
+        return True  # a known degree, or capitals after a comma: "FECSM", "F.R.C.S."
     # "MD PhD", "M.D., Ph.D." style runs of degree words
     tokens = re.split(r"[\s/]+", word)
     return len(tokens) > 1 and all(t in _DEGREE_WORDS for t in tokens if t)

@@ -49,6 +49,7 @@ def test_ages() -> None:
         ("Quanhai Li", "Quanhai Li", ()),
         ("Edward W Cowen, M.D.", "Edward W Cowen", ("M.D.",)),
         ("Smith, John", "Smith, John", ()),
+        ("Hussein Ghanem, FECSM", "Hussein Ghanem", ("FECSM",)),
     ],
 )
 def test_degrees_are_not_part_of_a_name(raw: str, name: str, degrees: tuple[str, ...]) -> None:
