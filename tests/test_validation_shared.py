@@ -45,7 +45,7 @@ def _sample(size: int) -> list[Path]:
 
 
 def test_compiled_engine_gives_pyshacl_results_on_real_records() -> None:
-    sample = _sample(200)
+    sample = _sample(150)
     reference = validate(sample, engine="pyshacl", today=TODAY)
     compiled = validate(sample, engine="sparql", today=TODAY)
     assert reference.triples == compiled.triples

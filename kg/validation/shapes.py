@@ -15,12 +15,11 @@ evaluation time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -263,14 +262,3 @@ def _node_shape(graph: Graph, node: Node) -> NodeShape:
         properties=tuple(properties),
         sparql=tuple(sparql),
     )
-
-
-def shape_nodes(shapes: Shapes) -> Iterable[Node]:
-    """Every node and property shape of the graph (for checks that each is documented)."""
-    graph = shapes.graph
-    yield from sorted(set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape)),
-                      key=str)
-
-
-def is_blank(node: Node) -> bool:
-    return isinstance(node, BNode)
