@@ -11,6 +11,7 @@ its parts              ``ctid:trial/NCT03219801/arm/<label>``, ``/intervention/<
 organisation           ``ctid:organization/<name key>``
 person                 ``ctid:person/<name key>``
 site                   ``ctid:site/<country>/<city>/<facility key>``
+its geometry           ``ctid:site/<...>/geometry/<lat>,<lon>``
 city                   ``ctid:place/<country>/<state>/<city>``
 country                ``ctid:country/<ISO alpha-2>``
 condition              ``ctid:condition/<key>``

@@ -503,7 +503,8 @@ def _site(out: _Emitter, site: Site) -> str:
         lat, lon = _decimal(site.latitude), _decimal(site.longitude)
         out.add(node, WGS84.lat, _typed(lat, XSD.decimal))
         out.add(node, WGS84.long, _typed(lon, XSD.decimal))
-        geometry = f"{node[:-1]}/geometry>"
+        # keyed by its coordinates: records may place one site at different points
+        geometry = f"{node[:-1]}/geometry/{lat},{lon}>"
         out.add(node, GEO.hasGeometry, geometry)
         out.add(geometry, _TYPE, GEO.Geometry)
         out.add(geometry, GEO.asWKT, _typed(f"POINT({lon} {lat})", GEO.wktLiteral))
