@@ -17,13 +17,12 @@ is sorted, so the same vocabulary always gives the same bytes.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
+from kg.generated import write_generated
 from kg.namespaces import CODE
 from kg.vocab import SCHEMES
 
@@ -112,16 +111,7 @@ def codes_turtle() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the schemes to the path given (``ontology/codes.ttl``), or to stdout without one."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) > 1:
-        print("usage: python -m kg.ontology_codes [OUTPUT.ttl]", file=sys.stderr)
-        return 2
-    text = codes_turtle()
-    if args:
-        Path(args[0]).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_generated(codes_turtle, "kg.ontology_codes", argv)
 
 
 if __name__ == "__main__":

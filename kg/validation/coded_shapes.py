@@ -16,13 +16,12 @@ ontology or ``kg/vocab.py``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
+from kg.generated import write_generated
 from kg.resources import data_dir
 
 __all__ = ["MULTI_VALUED", "REQUIRED", "coded_shapes_turtle", "main"]
@@ -110,16 +109,7 @@ def coded_shapes_turtle() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the shapes to the path given, or to stdout without one."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) > 1:
-        print("usage: python -m kg.validation.coded_shapes [OUTPUT.ttl]", file=sys.stderr)
-        return 2
-    text = coded_shapes_turtle()
-    if args:
-        Path(args[0]).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_generated(coded_shapes_turtle, "kg.validation.coded_shapes", argv)
 
 
 if __name__ == "__main__":
