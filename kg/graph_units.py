@@ -36,23 +36,12 @@ from kg.mapping import MappingOptions, trial_quads
 from kg.model import Trial
 from kg.namespaces import CTKG, GRAPH, ID
 from kg.readers import read_records
+from kg.writers import rdf_input_format
 
-__all__ = ["RDF_SUFFIXES", "GraphUnit", "Version", "is_rdf_file", "rdf_units", "record_units", "units_from_inputs"]
+__all__ = ["GraphUnit", "Version", "is_rdf_file", "rdf_units", "record_units", "units_from_inputs"]
 
 Version = tuple[str, str]
 """(lastUpdatePostedDate, versionDate) as ISO strings; compared as a tuple, later is newer."""
-
-RDF_SUFFIXES = {
-    ".nq": pyoxigraph.RdfFormat.N_QUADS,
-    ".nquads": pyoxigraph.RdfFormat.N_QUADS,
-    ".trig": pyoxigraph.RdfFormat.TRIG,
-    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    ".ttl": pyoxigraph.RdfFormat.TURTLE,
-    ".turtle": pyoxigraph.RdfFormat.TURTLE,
-    ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    ".ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-}
-"""RDF files are told from records by extension (``.json`` is always a record file)."""
 
 _TRIAL_SUBJECT = re.compile(re.escape(f"{ID}trial/") + r"(NCT\d{8})(?:/|$)")
 _TRIAL_GRAPH = re.compile(re.escape(str(GRAPH)) + r"(NCT\d{8})$")
@@ -98,9 +87,8 @@ def version_of(quads: Iterable[Quad]) -> Version | tuple[()]:
 
 
 def is_rdf_file(path: str | os.PathLike[str]) -> bool:
-    name = os.fspath(path)
-    name = name[:-3] if name.endswith(".gz") else name
-    return Path(name).suffix.lower() in RDF_SUFFIXES and Path(path).is_file()
+    """An RDF file (by extension, see ``kg.writers.rdf_input_format``), not a record file."""
+    return rdf_input_format(path) is not None and Path(path).is_file()
 
 
 def record_units(
@@ -127,8 +115,8 @@ def record_units(
 def rdf_units(path: str | os.PathLike[str]) -> Iterator[GraphUnit]:
     """The graph units of one RDF file, in file order."""
     name = os.fspath(path)
-    base = name[:-3] if name.endswith(".gz") else name
-    fmt = RDF_SUFFIXES[Path(base).suffix.lower()]
+    fmt = rdf_input_format(name)
+    assert fmt is not None, name
     label = Path(name).name
     opener = gzip.open if name.endswith(".gz") else open
     try:

@@ -24,7 +24,7 @@ from pyoxigraph import Quad, Triple
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
 
-__all__ = ["OutputFormat", "atomic_output", "format_for_path", "write_line_documents", "write_rdf"]
+__all__ = ["OutputFormat", "atomic_output", "format_for_path", "rdf_input_format", "write_line_documents", "write_rdf"]
 
 
 class OutputFormat(str, Enum):
@@ -63,6 +63,18 @@ _EXTENSIONS = {
     ".jsonld": OutputFormat.JSONLD,
     ".json": OutputFormat.JSONLD,
 }
+
+
+def rdf_input_format(path: str | os.PathLike[str]) -> pyoxigraph.RdfFormat | None:
+    """The RDF format of an input file named by its extension (``.gz`` looked through), else None.
+
+    Inputs are told apart from registry records by extension, so ``.json`` (always a record
+    file on input) is not RDF here, although ``-o graph.json`` writes JSON-LD.
+    """
+    name = os.fspath(path)
+    name = name[:-3] if name.endswith(".gz") else name
+    suffix = Path(name).suffix.lower()
+    return None if suffix == ".json" or suffix not in _EXTENSIONS else _EXTENSIONS[suffix].rdf_format
 
 
 def format_for_path(path: str) -> OutputFormat:

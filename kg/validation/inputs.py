@@ -29,19 +29,10 @@ from kg.errors import NoInputError, Rejection, UsageError
 from kg.mapping import MappingOptions
 from kg.parallel import map_inputs
 from kg.validation.terms import ox_to_rdflib
+from kg.writers import rdf_input_format
 
 __all__ = ["InputSummary", "is_rdf_path", "load_graph", "load_store", "read_documents", "read_triples"]
 
-_RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 _BATCH = 50_000
 """Triples handed to the store at a time: large enough to amortise calls, small enough to stay flat."""
 
@@ -56,13 +47,8 @@ class InputSummary:
     rejections: list[Rejection] = field(default_factory=list)
 
 
-def _rdf_format(path: str) -> ox.RdfFormat | None:
-    name = path[:-3] if path.endswith(".gz") else path
-    return _RDF_FORMATS.get(Path(name).suffix.lower())
-
-
 def is_rdf_path(path: str | os.PathLike[str]) -> bool:
-    return _rdf_format(str(path)) is not None
+    return rdf_input_format(path) is not None
 
 
 def _open(path: str) -> IO[bytes]:
@@ -70,7 +56,7 @@ def _open(path: str) -> IO[bytes]:
 
 
 def _rdf_triples(path: str, summary: InputSummary) -> Iterator[ox.Triple]:
-    fmt = _rdf_format(path)
+    fmt = rdf_input_format(path)
     assert fmt is not None
     if not Path(path).is_file():
         raise NoInputError(f"{path}: no such file")
