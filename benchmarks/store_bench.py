@@ -2,14 +2,17 @@
 
 Builds a bulk ``.zip`` of records from the real shared ones with rewritten NCT
 ids (``convert_bench``'s generator), loads it into a fresh embedded store with
-``kg load``'s code path, and times every library query (with its example
+``kg load``'s code path (records mapped on ``--jobs`` worker processes, 0 = every
+core, as ``kg load``), and times every library query (with its example
 parameters) on it. rdflib then parses the store's N-Quads export into a union
 ``Dataset`` and runs the same queries in a child process; queries it cannot
 finish within ``--rdflib-timeout`` seconds in total are reported as skipped.
+``--load-only`` stops after the load (trials/s, CPU seconds, peak memory).
 
 Usage::
 
     python benchmarks/store_bench.py                     # 20,000 trials
+    python benchmarks/store_bench.py --sizes 5000 --jobs 1 --load-only
     python benchmarks/store_bench.py --sizes 20000 100000 --rdflib-timeout 300
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,7 @@ from convert_bench import SHARED, build_archive, load_originals
 from kg.graph_units import units_from_inputs
 from kg.loading import load_units
 from kg.mapping import MappingOptions
+from kg.parallel import default_jobs
 from kg.queries import bind_params, library, run_on_store, with_bindings
 from kg.store import export_store, load_ontology, open_store
 from kg.writers import OutputFormat
@@ -85,7 +90,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20000])
     parser.add_argument("--rdflib-timeout", type=float, default=240.0)
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes mapping records (0: every core)")
+    parser.add_argument("--load-only", action="store_true", help="time the load only, no queries")
     args = parser.parse_args()
+    jobs = args.jobs or default_jobs()
     if not SHARED.is_dir():
         sys.exit(f"shared records not found at {SHARED} (set KG_SHARED_DATA)")
     originals = load_originals()
@@ -97,12 +105,17 @@ def main() -> None:
             build_archive(originals, size, archive)
             store = open_store(tmp / f"store-{size}")
             load_ontology(store)
-            started = time.perf_counter()
-            summary = load_units(store, units_from_inputs([archive], MappingOptions(), lambda r: None))
+            started, cpu = time.perf_counter(), time.process_time()
+            summary = load_units(store, units_from_inputs([archive], MappingOptions(), lambda r: None, jobs=jobs))
             store.flush()
             load_seconds = time.perf_counter() - started
             print(f"\n## {size:,} trials: loaded {summary.loaded:,} trials, {summary.quads:,} quads in "
-                  f"{load_seconds:.1f} s ({summary.loaded / load_seconds:,.0f} trials/s)", flush=True)
+                  f"{load_seconds:.1f} s ({summary.loaded / load_seconds:,.0f} trials/s) with {jobs} jobs; "
+                  f"this process {time.process_time() - cpu:.1f} CPU s, peak RSS so far "
+                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB", flush=True)
+            if args.load_only:
+                del store
+                continue
             ours = {}
             for name, text in texts:
                 started = time.perf_counter()

@@ -1,8 +1,9 @@
 """``kg build``: records to a queryable store in one go, with a short report.
 
-read → convert → validate → load: records are read and mapped as a stream and
-loaded with the store's replace / newer-wins rules; the shipped ontology goes
-into its own graph; the result is counted and one library query answered.
+read → convert → validate → load: records are read and mapped as a stream (on
+``jobs`` worker processes) and loaded with the store's replace / newer-wins
+rules; the shipped ontology goes into its own graph; the result is counted and
+one library query answered.
 """
 
 from __future__ import annotations
@@ -57,10 +58,15 @@ def build(
     *,
     options: MappingOptions | None = None,
     force: bool = False,
+    jobs: int = 1,
     on_rejection: Callable[[Rejection], None] | None = None,
     on_skip: Callable[[SkippedOlder], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> BuildReport:
+    """Load ``inputs`` into ``store`` (ontology included), validate it and answer the report query.
+
+    ``jobs`` worker processes map the records; the store is the same for any number.
+    """
     summary = LoadSummary()
 
     def rejected(rejection: Rejection) -> None:
@@ -69,8 +75,9 @@ def build(
             on_rejection(rejection)
 
     load_ontology(store)
-    units = units_from_inputs(inputs, options or MappingOptions(), rejected)
-    load_units(store, units, force=force, summary=summary, on_skip=on_skip, on_batch=on_batch)
+    units = units_from_inputs(inputs, options or MappingOptions(), rejected, jobs=jobs)
+    load_units(store, units, force=force, summary=summary, on_skip=on_skip, on_batch=on_batch,
+               on_rejection=on_rejection)
     validation = validate_store(store)
     spec = load_query(REPORT_QUERY)
     rows = [[s[c].value if s[c] is not None else "" for c in spec.columns]  # type: ignore[index]

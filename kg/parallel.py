@@ -28,7 +28,16 @@ from kg.model import Trial
 from kg.readers import read_records, read_source
 from kg.readers.sources import Source, iter_sources
 
-__all__ = ["BATCH_BYTES", "BATCH_FILES", "MAX_SHIPPED_BYTES", "MappedRecord", "default_jobs", "map_inputs"]
+__all__ = [
+    "BATCH_BYTES",
+    "BATCH_FILES",
+    "MAX_SHIPPED_BYTES",
+    "MappedRecord",
+    "Version",
+    "default_jobs",
+    "map_inputs",
+    "record_version",
+]
 
 MAX_SHIPPED_BYTES = 16 * 1024 * 1024
 """Files up to this size are sent to worker processes; larger ones stream in the parent."""
@@ -36,14 +45,35 @@ BATCH_FILES, BATCH_BYTES = 64, 4 * 1024 * 1024
 """Files go to a worker in batches: one task per file would cost more in hand-over than in work."""
 
 
+Version = tuple[str, str]
+"""(lastUpdatePostedDate, versionDate) as ISO strings; compared as a tuple, later is newer."""
+
+
 @dataclass(frozen=True, slots=True)
 class MappedRecord:
-    """One trial, mapped: its N-Triples (or N-Quads) document and where it came from."""
+    """One trial, mapped: its N-Triples (or N-Quads) document and where it came from.
+
+    ``version`` travels with the document so that a loader can decide "newer
+    wins" without parsing the text back into terms.
+    """
 
     nct_id: str
     source_file: str
     document: str
     statements: int
+    version: Version | None = None
+
+
+def record_version(record: Trial) -> Version | None:
+    """The version a trial's mapped statements carry; None without a last-update date.
+
+    The same values the mapping writes as ``ctkg:lastUpdatePostedDate`` and the
+    source record's ``ctkg:versionDate``, read from the record itself, so it
+    agrees with ``kg.graph_units.version_of`` over the trial's quads.
+    """
+    if record.last_update_posted is None or not record.last_update_posted.value:
+        return None
+    return record.last_update_posted.value, record.provenance.version_date or ""
 
 
 def default_jobs() -> int:
@@ -61,7 +91,9 @@ def _map_one(record: Trial | Rejection, quads: bool, options: MappingOptions) ->
         document = trial_nquads(record, options) if quads else trial_ntriples(record, options)
     except ValueError as exc:  # a record the mapping refuses (malformed id, unknown code)
         return Rejection(record.provenance.source_file, record.nct_id, "mapping", str(exc))
-    return MappedRecord(record.nct_id, record.provenance.source_file, document, document.count("\n"))
+    return MappedRecord(
+        record.nct_id, record.provenance.source_file, document, document.count("\n"), record_version(record)
+    )
 
 
 def _map_batch(

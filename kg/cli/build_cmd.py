@@ -15,14 +15,18 @@ __all__ = ["build"]
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
 @click.option("--store", "store_dir", default="kg-store", show_default=True, help="Store directory.")
 @click.option("--force", is_flag=True, help="Replace stored trials even with an older version of the record.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes reading and mapping records in parallel; 0 uses every core. "
+                   "The store is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not list rejected records and skipped versions.")
-def build(inputs: tuple[str, ...], store_dir: str, force: bool, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], store_dir: str, force: bool, jobs: int, quiet: bool) -> None:
     """Build the queryable graph from records (the bundled samples with no INPUTS).
 
     Exit status: 0 built, 1 some records rejected, 2 usage error or no input.
     """
     from kg.build import build as run_build
     from kg.errors import KgError
+    from kg.parallel import default_jobs
     from kg.resources import sample_records_dir
     from kg.store import open_store
 
@@ -31,7 +35,8 @@ def build(inputs: tuple[str, ...], store_dir: str, force: bool, quiet: bool) -> 
         log = RejectionLog(bar, quiet=quiet)
         try:
             report = run_build(
-                open_store(store_dir), sources, force=force, on_rejection=log, on_batch=bar.update,
+                open_store(store_dir), sources, force=force, jobs=jobs or default_jobs(), on_rejection=log,
+                on_batch=bar.update,
                 on_skip=None if quiet else lambda skipped: bar.write(f"kg: {skipped}", file=sys.stderr),
             )
         except KgError as exc:

@@ -25,9 +25,12 @@ __all__ = ["load"]
 @click.option("--parallel", type=click.IntRange(min=1, max=16), default=2, show_default=True,
               help="With --endpoint: requests in flight at once.")
 @click.option("--force", is_flag=True, help="Replace stored trials even with an older version of the record.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes reading and mapping records in parallel; 0 uses every core. "
+                   "The store is the same for any number.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not list rejected records and skipped versions.")
 def load(inputs: tuple[str, ...], store_dir: str, endpoint: str | None, protocol: str, store_path: str,
-         batch: int | None, parallel: int, force: bool, quiet: bool) -> None:
+         batch: int | None, parallel: int, force: bool, jobs: int, quiet: bool) -> None:
     """Load records or RDF files, each trial into its own named graph.
 
     INPUTS are record files, directories or archives (as for kg convert) or RDF
@@ -39,6 +42,7 @@ def load(inputs: tuple[str, ...], store_dir: str, endpoint: str | None, protocol
     from kg.graph_units import units_from_inputs
     from kg.loading import BATCH_TRIALS, LoadSummary, load_units
     from kg.mapping import MappingOptions
+    from kg.parallel import default_jobs
 
     with progress("loading", unit=" trials") as bar:
         log = RejectionLog(bar, quiet=quiet)
@@ -52,7 +56,7 @@ def load(inputs: tuple[str, ...], store_dir: str, endpoint: str | None, protocol
             if not quiet:
                 bar.write(f"kg: {message}", file=sys.stderr)
 
-        units = units_from_inputs(inputs, MappingOptions(), on_rejection)
+        units = units_from_inputs(inputs, MappingOptions(), on_rejection, jobs=jobs or default_jobs())
         try:
             if endpoint:
                 from kg.endpoint import BATCH_TRIALS as REMOTE_BATCH
@@ -69,12 +73,12 @@ def load(inputs: tuple[str, ...], store_dir: str, endpoint: str | None, protocol
                 store = open_store(store_dir)
                 load_ontology(store)
                 summary = load_units(store, units, force=force, batch_trials=batch or BATCH_TRIALS,
-                                     summary=LoadSummary(), on_skip=note, on_batch=bar.update)
+                                     summary=LoadSummary(), on_skip=note, on_batch=bar.update, on_rejection=log)
                 store.flush()
         except KgError as exc:
             error(str(exc))
             sys.exit(exc.exit_status)
-    summary.rejected = rejected[0]
+    summary.rejected += rejected[0]
     click.echo(summary.line() + f" -> {endpoint or store_dir}", err=True)
     if summary.loaded == 0 and summary.skipped_older == 0 and not summary.failed:
         error("nothing loaded: no readable records or graphs in the input")
