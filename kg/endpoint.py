@@ -286,13 +286,21 @@ def _send_nquads(client: _Client, endpoint: Endpoint, batch: list[GraphUnit]) ->
 
 
 def _send_gsp(client: _Client, endpoint: Endpoint, batch: list[GraphUnit]) -> None:
+    """One request per graph a unit writes to: a PUT replaces the trial's graph, a POST adds the
+    statements about shared nodes to the entities graph (and anything else to its graph)."""
     for unit in batch:
-        buffer = io.BytesIO()
-        pyoxigraph.serialize(
-            (pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in unit.quads), buffer, RdfFormat.N_TRIPLES)
-        if isinstance(unit.graph, NamedNode):
-            url = f"{endpoint.store_url}?graph={quote(unit.graph.value, safe='')}"
-            method = "PUT" if unit.replaces else "POST"
-        else:
-            url, method = f"{endpoint.store_url}?default", "POST"
-        client.request(method, url, body=buffer.getvalue(), headers={"Content-Type": "application/n-triples"})
+        by_graph: dict[str, list[pyoxigraph.Triple]] = {}
+        for quad in unit.quads:
+            by_graph.setdefault(str(quad.graph_name), []).append(
+                pyoxigraph.Triple(quad.subject, quad.predicate, quad.object))
+        if unit.replaces:
+            by_graph.setdefault(str(unit.graph), [])  # an empty trial graph still replaces the stored one
+        for key in sorted(by_graph, key=lambda k: k != str(unit.graph)):
+            buffer = io.BytesIO()
+            pyoxigraph.serialize(by_graph[key], buffer, RdfFormat.N_TRIPLES)
+            if key.startswith("<"):
+                url = f"{endpoint.store_url}?graph={quote(key[1:-1], safe='')}"
+                method = "PUT" if unit.replaces and key == str(unit.graph) else "POST"
+            else:
+                url, method = f"{endpoint.store_url}?default", "POST"
+            client.request(method, url, body=buffer.getvalue(), headers={"Content-Type": "application/n-triples"})

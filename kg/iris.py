@@ -38,6 +38,8 @@ from kg.keys import condition_key, intervention_key, organization_key, person_ke
 from kg.namespaces import CODE, GRAPH, ID, MESH, PUBMED
 
 __all__ = [
+    "ENTITIES_GRAPH",
+    "ENTITIES_GRAPH_REF",
     "city_iri",
     "city_ref",
     "code_iri",
@@ -79,6 +81,11 @@ def trial_ref(nct_id: str) -> str:
 
 def trial_graph_ref(nct_id: str) -> str:
     return f"{GRAPH}{nct_id}"
+
+
+ENTITIES_GRAPH_REF = f"{GRAPH}entities"
+"""The one graph that holds the descriptions of shared nodes (see ``kg.mapping.trial_nquads``)."""
+ENTITIES_GRAPH = NamedNode(ENTITIES_GRAPH_REF)
 
 
 def trial_part_ref(nct_id: str, *parts: str) -> str:

@@ -194,11 +194,22 @@ def trial_ntriples(trial: Trial, options: MappingOptions | None = None) -> str:
 
 
 def trial_nquads(trial: Trial, options: MappingOptions | None = None) -> str:
-    """One trial as an N-Quads document, in the trial's own named graph."""
-    graph = _iri(iris.trial_graph_ref(trial.nct_id))
+    """One trial as an N-Quads document: what the trial owns in its own graph, the rest in the entities graph.
+
+    A statement belongs to the trial's graph when its subject is the trial or one of its parts
+    (``…/id/trial/NCT…/…``); descriptions of shared nodes (organisations, people, sites, places,
+    conditions, interventions, MeSH terms, articles) go to ``ENTITIES_GRAPH``, where every trial
+    that names them adds the same statements once. So each fact is stored once, a query over the
+    union of all graphs meets it once, and replacing a trial's graph never removes what other
+    trials say about a shared node.
+    """
     lines = trial_lines(trial, options)
-    end = f" {graph} .\n"
-    return end.join(lines) + end if lines else ""
+    own_end = f" <{iris.trial_graph_ref(trial.nct_id)}> .\n"
+    shared_end = f" <{iris.ENTITIES_GRAPH_REF}> .\n"
+    own = f"<{iris.trial_ref(trial.nct_id)}"
+    return "".join(
+        line + (own_end if line.startswith(own) and line[len(own)] in ">/" else shared_end) for line in lines
+    )
 
 
 def trial_triples(trial: Trial, options: MappingOptions | None = None) -> list[Triple]:

@@ -2,8 +2,9 @@
 
 pyoxigraph's on-disk store (RocksDB) holds the registry graph in a few
 hundred MB and answers SPARQL in milliseconds, where rdflib's in-memory graph
-needs gigabytes and tens of seconds just to parse it. Each trial lives in its
-own named graph (``kg.iris.trial_graph_iri``); the ontology and its code lists
+needs gigabytes and tens of seconds just to parse it. What each trial owns lives
+in its own named graph (``kg.iris.trial_graph_iri``), the shared nodes it names
+in ``kg.iris.ENTITIES_GRAPH`` (see ``kg.entities``); the ontology and its code lists
 live in ``ONTOLOGY_GRAPH`` so labels of coded values are queryable. Queries run
 over the union of all graphs.
 """
@@ -92,7 +93,7 @@ class StoreStats:
     people: int
     sites: int
     quads: int
-    """Statements over all graphs: a shared sponsor's label counts once in each trial graph that states it."""
+    """Statements over all graphs (trial graphs, the entities graph, the ontology graph)."""
 
     def lines(self) -> list[str]:
         return [

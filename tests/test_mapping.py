@@ -111,6 +111,18 @@ def test_mapping_is_deterministic_and_duplicate_free() -> None:
     assert len(set(once)) == len(once)
 
 
-def test_quads_put_each_trial_in_its_own_graph() -> None:
-    quads = trial_quads(read_one(JSON_DIR / "NCT00000410.json"))
-    assert {q.graph_name.value for q in quads} == {"https://w3id.org/ctkg/graph/NCT00000410"}
+def test_quads_put_what_a_trial_owns_in_its_graph_and_shared_nodes_in_the_entities_graph() -> None:
+    record = read_one(JSON_DIR / "NCT00000410.json")
+    quads = trial_quads(record)
+    trial = "https://w3id.org/ctkg/id/trial/NCT00000410"
+    by_graph: dict[str, set[str]] = {}
+    for quad in quads:
+        by_graph.setdefault(quad.graph_name.value, set()).add(quad.subject.value)
+    assert set(by_graph) == {"https://w3id.org/ctkg/graph/NCT00000410", "https://w3id.org/ctkg/graph/entities"}
+    assert all(s == trial or s.startswith(trial + "/") for s in by_graph["https://w3id.org/ctkg/graph/NCT00000410"])
+    assert not [s for s in by_graph["https://w3id.org/ctkg/graph/entities"] if s.startswith(trial)]
+    shared = by_graph["https://w3id.org/ctkg/graph/entities"]
+    assert organization_iri("Dartmouth-Hitchcock Medical Center").value in shared  # the lead sponsor
+    assert any(s.startswith(str(MESH)) for s in shared)
+    # the same statements as the triples, each once
+    assert sorted(str(q.triple) for q in quads) == sorted(str(t) for t in trial_triples(record))

@@ -15,11 +15,16 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.graph_units import units_from_inputs
+from kg.loading import load_units
+from kg.mapping import MappingOptions
 from kg.resources import sample_records_dir
+from kg.store import ONTOLOGY_GRAPH
 
 pytestmark = pytest.mark.server
 
@@ -82,6 +87,12 @@ def test_load_into_a_real_server_replaces_and_queries(oxigraph_server: str, prot
     assert again.exit_code == 0, again.output
     assert "0 new, 51 replaced" in again.output and "2 older versions skipped" in again.output
     assert _count(oxigraph_server) == quads  # replaced, nothing duplicated or stale
+    # the same graphs as the embedded store: trial graphs, and shared nodes once in the entities graph
+    served = {q for q in pyoxigraph.parse(_get(f"{oxigraph_server}/store", "application/n-quads"),
+                                          pyoxigraph.RdfFormat.N_QUADS) if q.graph_name != ONTOLOGY_GRAPH}
+    embedded = pyoxigraph.Store()
+    load_units(embedded, units_from_inputs([samples], MappingOptions(), print))
+    assert served == {q for q in embedded if q.graph_name != ONTOLOGY_GRAPH}
     result = runner.invoke(main, ["query", "trials-by-condition", "-p", "condition=D001943",
                                   "--endpoint", oxigraph_server, "--format", "csv"])
     assert result.exit_code == 0, result.output

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import networkx as nx
@@ -26,8 +27,10 @@ from pyoxigraph import Literal, NamedNode, Store
 
 from kg.analysis.filters import Filter, trial_selection
 from kg.analysis.sources import Term, select
+from kg.entities import is_entity
 from kg.errors import UsageError
-from kg.namespaces import CODE, GRAPH, ID, MESH, PREFIXES, RDF, RDFS
+from kg.iris import ENTITIES_GRAPH_REF
+from kg.namespaces import CODE, ID, MESH, PREFIXES, RDF, RDFS
 
 __all__ = [
     "NETWORKS",
@@ -91,10 +94,8 @@ SELECT DISTINCT ?node ?value WHERE {{ ?node {predicate} ?value FILTER(STRSTARTS(
 def _property(store: Store, predicate: str, prefix: str, keep: Container[str]) -> dict[str, set[str]]:
     """Values of ``predicate`` (a CURIE of ours) for the nodes under IRI ``prefix`` that are in ``keep``.
 
-    A shared node is described in the graph of every trial that names it, and
-    the union of graphs yields one row per graph: one predicate per query with
-    DISTINCT keeps that linear, where joining several such patterns in one
-    query would multiply the copies.
+    One predicate per query is one index scan; DISTINCT also covers RDF files
+    loaded as they are, where a shared node may be described in several graphs.
     """
     found: dict[str, set[str]] = defaultdict(set)
     for node, value in select(store, _PROPERTY.format(predicate=predicate, prefix=prefix)):
@@ -418,18 +419,45 @@ def _add_trial_nodes(graph: nx.Graph, store: Store, selection: str, index: dict[
 
 # --- the knowledge graph ---------------------------------------------------------------------
 
-_KNOWLEDGE = """
-SELECT DISTINCT ?s ?p ?o WHERE {{
-  {selection}
-  ?trial ctkg:nctId ?nct .
-  BIND(IRI(CONCAT("{graphs}", STR(?nct))) AS ?g)
-  GRAPH ?g {{ ?s ?p ?o }}
-}}
+_TRIAL_STATEMENTS = """
+SELECT ?s ?p ?o WHERE {{ {selection} GRAPH ?g {{ ?trial ctkg:nctId ?nct }} GRAPH ?g {{ ?s ?p ?o }} }}
 """
+"""What the selected trials own: each trial's graph is found through the graph its ``ctkg:nctId``
+is stated in (a graph IRI built from text would have to be compared with every stored one)."""
+_DESCRIPTIONS = """
+SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} GRAPH <{entities}> {{ ?s ?p ?o }} }}
+"""
+"""The descriptions of a batch of shared nodes, which live once in the entities graph."""
+_DESCRIPTION_BATCH = 2000
+
+
+def _knowledge_rows(
+    store: Store, filters: Sequence[Filter], on_rows: Progress | None
+) -> Iterator[tuple[Term | None, ...]]:
+    """The selected trials' statements, then those of the shared nodes they reach (sites' places, ...)."""
+    frontier: set[NamedNode] = set()
+    for row in _rows(store, _TRIAL_STATEMENTS.format(selection=trial_selection(filters)), on_rows):
+        if isinstance(row[2], NamedNode) and is_entity(row[2]):
+            frontier.add(row[2])
+        yield row
+    described: set[NamedNode] = set()
+    while frontier:
+        described |= frontier
+        batch = sorted(frontier, key=str)
+        frontier = set()
+        for start in range(0, len(batch), _DESCRIPTION_BATCH):
+            nodes = " ".join(str(node) for node in batch[start:start + _DESCRIPTION_BATCH])
+            for row in _rows(store, _DESCRIPTIONS.format(nodes=nodes, entities=ENTITIES_GRAPH_REF), on_rows):
+                if isinstance(row[2], NamedNode) and is_entity(row[2]) and row[2] not in described:
+                    frontier.add(row[2])
+                yield row
+
+
 _CURIES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
 _PREFERRED_TYPE_PREFIXES = ("ctkg:", "schema:", "skos:", "geo:")
 
 
+@lru_cache(maxsize=1 << 14)
 def curie(iri: str) -> str:
     """``iri`` shortened with the project's prefixes where one applies."""
     for namespace, prefix in _CURIES:
@@ -451,7 +479,7 @@ def _node_type(types: set[str], node: str) -> str:
 def knowledge_graph(
     store: Store, filters: Sequence[Filter] = (), *, on_rows: Progress | None = None
 ) -> nx.MultiDiGraph:
-    """The selected trials' graphs as a typed ``MultiDiGraph``.
+    """The selected trials' graphs, with the shared nodes they link to, as a typed ``MultiDiGraph``.
 
     Nodes are IRIs (and blank nodes as ``_:id``) with ``type`` (the class
     CURIE: ``ctkg:`` classes first), ``types`` (all) and ``label``; edges go
@@ -463,9 +491,8 @@ def knowledge_graph(
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[str]] = defaultdict(set)
     edges: list[tuple[str, str, str]] = []
-    query = _KNOWLEDGE.format(selection=trial_selection(filters), graphs=str(GRAPH))
     rdf_type, label = RDF.type, RDFS.label
-    for s, p, o in _rows(store, query, on_rows):
+    for s, p, o in _knowledge_rows(store, filters, on_rows):
         subject = _node_id(s)
         if p == rdf_type:
             types[subject].add(curie(o.value))  # type: ignore[union-attr]
