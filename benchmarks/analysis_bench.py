@@ -79,9 +79,13 @@ def prepare_store(size: int, folder: Path) -> tuple[Path, float, float]:
     return store_dir, converted, loaded
 
 
+def network_argv(store_dir: Path, network: str) -> list[str]:
+    """The child command building one network and its metrics (also run by ``registry_bench.py``)."""
+    return [sys.executable, "-c", _CHILD, str(store_dir), network]
+
+
 def run_network(store_dir: Path, network: str) -> dict[str, object]:
-    completed = subprocess.run([sys.executable, "-c", _CHILD, str(store_dir), network],
-                               capture_output=True, text=True, check=True)
+    completed = subprocess.run(network_argv(store_dir, network), capture_output=True, text=True, check=True)
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

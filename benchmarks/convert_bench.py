@@ -28,21 +28,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import SHARED, build_archive, load_originals
 
-__all__ = ["build_archive", "load_originals", "run_convert"]
+__all__ = ["build_archive", "convert_argv", "load_originals", "parse_convert_output", "run_convert"]
 
 
-def run_convert(archive: Path, output: Path, jobs: int) -> dict[str, float]:
-    """Convert in a child process; its wall time, summary line and peak RSS (of the parent process)."""
-    code = (
-        "import resource, sys, time; from kg.convert import convert; t = time.perf_counter(); "
-        "s = convert([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3])); "
-        "print(s.converted, s.rejected, s.triples, time.perf_counter() - t, "
-        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", code, str(archive), str(output), str(jobs)], capture_output=True, text=True, check=True
-    )
-    converted, rejected, triples, seconds, peak_kb = completed.stdout.split()
+_CHILD = (
+    "import resource, sys, time; from kg.convert import convert; t = time.perf_counter(); "
+    "s = convert([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3])); "
+    "print(s.converted, s.rejected, s.triples, time.perf_counter() - t, "
+    "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
+
+
+def convert_argv(archive: Path, output: Path, jobs: int) -> list[str]:
+    """The child command converting ``archive`` on ``jobs`` processes (also run by ``registry_bench.py``)."""
+    return [sys.executable, "-c", _CHILD, str(archive), str(output), str(jobs)]
+
+
+def parse_convert_output(stdout: str, output: Path) -> dict[str, float]:
+    """The measurements printed by the ``convert_argv`` child, and the output file's size."""
+    converted, rejected, triples, seconds, peak_kb = stdout.split()
     return {
         "converted": int(converted),
         "rejected": int(rejected),
@@ -51,6 +55,12 @@ def run_convert(archive: Path, output: Path, jobs: int) -> dict[str, float]:
         "peak_rss_mb": int(peak_kb) / 1024,
         "output_mb": output.stat().st_size / 1e6,
     }
+
+
+def run_convert(archive: Path, output: Path, jobs: int) -> dict[str, float]:
+    """Convert in a child process; its wall time, summary line and peak RSS (of the parent process)."""
+    completed = subprocess.run(convert_argv(archive, output, jobs), capture_output=True, text=True, check=True)
+    return parse_convert_output(completed.stdout, output)
 
 
 def main() -> None:
