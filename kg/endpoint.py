@@ -41,7 +41,7 @@ from kg.queries import with_bindings
 __all__ = ["BATCH_TRIALS", "PARALLEL", "Endpoint", "EndpointError", "load_to_endpoint", "query_endpoint"]
 
 BATCH_TRIALS = 500
-"""Trials per N-Quads request; see README "Speed" for the measurements behind it."""
+"""Trials per N-Quads request: large enough that per-request overhead is small, small enough to retry cheaply."""
 PARALLEL = 2
 """Requests in flight at once."""
 _RETRIES = 4
