@@ -196,19 +196,28 @@ def generate(count: str, output: str) -> None:
 
 
 _PICKS = {
-    "name": """SELECT ?value (COUNT(DISTINCT ?trial) AS ?n) WHERE {
-        ?trial ctkg:hasRole ?role . ?role ctkg:agent ?person . ?person rdfs:label ?value
-        FILTER EXISTS { ?trial ctkg:hasRole/ctkg:agent ?other FILTER(!sameTerm(?other, ?person)) }
-    } GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT 1""",
-    "condition": """SELECT ?value (COUNT(DISTINCT ?trial) AS ?n) WHERE {
-        ?trial ctkg:condition ?condition . ?condition rdfs:label ?value
-    } GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT 1""",
-    "sponsor": """SELECT ?value (COUNT(DISTINCT ?trial) AS ?n) WHERE {
-        { ?trial ctkg:leadSponsor ?org } UNION { ?trial ctkg:collaborator ?org } ?org rdfs:label ?value
-    } GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT 1""",
+    "name": """SELECT ?value ?n WHERE {
+        { SELECT ?person (COUNT(DISTINCT ?trial) AS ?n) WHERE {
+            { SELECT ?trial ?role WHERE { ?trial ctkg:hasRole ?role } }
+            { SELECT ?role ?person WHERE { ?role ctkg:agent ?person } }
+          } GROUP BY ?person ORDER BY DESC(?n) LIMIT 1 }
+        ?person rdfs:label ?value
+    } ORDER BY ?value LIMIT 1""",
+    "condition": """SELECT ?value ?n WHERE {
+        { SELECT ?condition (COUNT(DISTINCT ?trial) AS ?n) WHERE { ?trial ctkg:condition ?condition }
+          GROUP BY ?condition ORDER BY DESC(?n) LIMIT 1 }
+        ?condition rdfs:label ?value
+    } ORDER BY ?value LIMIT 1""",
+    "sponsor": """SELECT ?value ?n WHERE {
+        { SELECT ?org (COUNT(DISTINCT ?trial) AS ?n) WHERE {
+            { ?trial ctkg:leadSponsor ?org } UNION { ?trial ctkg:collaborator ?org } }
+          GROUP BY ?org ORDER BY DESC(?n) LIMIT 1 }
+        ?org rdfs:label ?value
+    } ORDER BY ?value LIMIT 1""",
 }
-"""Parameters that name something in the data: the person (sharing a trial with someone), condition and
-sponsor with the most trials."""
+"""Parameters that name something in the data: the person, condition and sponsor with the most trials.
+Counted by node, each pattern in a subquery so the store joins by hash: counting by label with a
+per-row EXISTS took over ten minutes at 100,000 trials."""
 
 _PREFIXES = """PREFIX ctkg: <https://w3id.org/ctkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
