@@ -31,10 +31,26 @@ from kg.parallel import map_inputs
 from kg.validation.terms import ox_to_rdflib
 from kg.writers import rdf_input_format
 
-__all__ = ["InputSummary", "is_rdf_path", "load_graph", "load_store", "read_documents", "read_triples"]
+__all__ = [
+    "InputSummary",
+    "is_rdf_path",
+    "load_graph",
+    "load_store",
+    "ntriples_chunks",
+    "read_documents",
+    "read_triples",
+    "syntax_error",
+]
 
 _BATCH = 50_000
 """Triples handed to the store at a time: large enough to amortise calls, small enough to stay flat."""
+CHUNK_BYTES = 128 * 1024 * 1024
+"""Bytes of N-Triples handed to the store's bulk loader at a time.
+
+The loader holds a load in memory while it sorts it (about six times its size: some 800 MB
+here), so chunks bound memory whatever the input size. Each load is then merged into the
+store's files, and that merge grows with the store: measured on 20,000 trials (4.4 million
+triples), loading took 61 s of CPU in 32 MB chunks, 57 s in 64 MB chunks, 48 s in 128 MB chunks."""
 
 
 @dataclass(slots=True)
@@ -66,9 +82,33 @@ def _rdf_triples(path: str, summary: InputSummary) -> Iterator[ox.Triple]:
                 summary.triples += 1
                 yield quad.triple
     except SyntaxError as exc:
-        raise UsageError(f"{path}: not valid {fmt.name} ({' '.join(str(exc).split())[:200]})") from exc
+        raise syntax_error(path, fmt, exc) from exc
     except (OSError, EOFError) as exc:
         raise UsageError(f"{path}: cannot read ({exc})") from exc
+
+
+def ntriples_chunks(path: str, summary: InputSummary) -> Iterator[bytes]:
+    """An N-Triples file (optionally gzipped) as chunks of whole lines, never parsed in Python.
+
+    Handing raw text to the store's bulk loader skips making a Python object of every term,
+    which costs more than the loading itself. ``summary.triples`` counts lines (one triple a
+    line, as ``kg convert`` writes it); it only drives progress reports.
+    """
+    if not Path(path).is_file():
+        raise NoInputError(f"{path}: no such file")
+    try:
+        with _open(path) as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                chunk += stream.readline()
+                summary.triples += chunk.count(b"\n")
+                yield chunk
+    except (OSError, EOFError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from exc
+
+
+def syntax_error(path: str, fmt: ox.RdfFormat, exc: SyntaxError) -> UsageError:
+    """The one-line error for a file that is not valid RDF of its format."""
+    return UsageError(f"{path}: not valid {fmt.name} ({' '.join(str(exc).split())[:200]})")
 
 
 def read_documents(

@@ -11,6 +11,12 @@ ignores a constraint: ``engine="auto"`` then falls back to pySHACL.
 ``xsd:date`` literal (the current date by default), so every engine compares against the
 same day; the shapes files stay valid SHACL-SPARQL on their own, where ``NOW()`` is the
 evaluation time.
+
+Set-wise forms: a SPARQL constraint may carry, besides ``sh:select``, a ``ctsh:setwiseSelect``:
+the same rule written to run once over every focus node with ``$this`` unbound, in a form the
+compiled engine's store evaluates with hash joins (see ``shapes/rules.ttl``). pySHACL ignores it;
+the compiled engine runs it instead of ``sh:select`` (both must select the same rows, which the
+tests check by comparing the engines).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from kg.resources import data_dir
 from kg.validation.report import Severity
 
 __all__ = [
+    "SETWISE_SELECT",
     "Component",
     "NodeShape",
     "PropertyShape",
@@ -42,6 +49,8 @@ __all__ = [
 ]
 
 _NOW = "NOW()"
+SETWISE_SELECT = URIRef("https://w3id.org/ctkg/shapes#setwiseSelect")
+"""The annotation holding a SPARQL constraint's set-wise form (read by the compiled engine only)."""
 
 
 class UnsupportedShapeError(KgError):
@@ -88,6 +97,10 @@ class SparqlConstraint:
     select: str
     """The query with its PREFIX declarations, ``NOW()`` already replaced by "today"."""
     messages: tuple[str, ...]
+    setwise: str | None = None
+    """``ctsh:setwiseSelect`` with the same PREFIX declarations, if the constraint has one."""
+    prologue: str = ""
+    """The PREFIX declarations that start ``select`` and ``setwise``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +145,10 @@ def load_shapes(source: str | Path | None = None, *, today: date | None = None) 
             raise UsageError(f"{path}: not valid Turtle ({' '.join(str(exc).split())[:200]})") from exc
     day = today or date.today()
     literal = f'"{day.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>'
-    for constraint, select in list(graph.subject_objects(SH.select)):
-        if isinstance(select, Literal) and _NOW in str(select):
-            graph.set((constraint, SH.select, Literal(str(select).replace(_NOW, literal))))
+    for predicate in (SH.select, SETWISE_SELECT):
+        for constraint, select in list(graph.subject_objects(predicate)):
+            if isinstance(select, Literal) and _NOW in str(select):
+                graph.set((constraint, predicate, Literal(str(select).replace(_NOW, literal))))
     return Shapes(graph=graph, files=files, today=day)
 
 
@@ -227,7 +241,9 @@ def _sparql(graph: Graph, node: Node) -> SparqlConstraint:
     if select is None:
         raise UnsupportedShapeError(f"constraint {node.n3()}: only sh:select SPARQL constraints are supported")
     prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(_prefixes(graph, node).items()))
-    return SparqlConstraint(node, prologue + str(select), _messages(graph, node))
+    setwise = graph.value(node, SETWISE_SELECT)
+    return SparqlConstraint(node, prologue + str(select), _messages(graph, node),
+                            prologue + str(setwise) if setwise is not None else None, prologue)
 
 
 def _prefixes(graph: Graph, constraint: Node) -> dict[str, str]:
