@@ -103,6 +103,16 @@ class GraphUnit:
             self._quads = list(pyoxigraph.parse(self.document, RdfFormat.N_QUADS))
         return self._quads
 
+    def nquads(self) -> bytes:
+        """The unit's statements as N-Quads text, as the store's bulk loader reads them.
+
+        Record units hand over the text they were mapped to; units of quads (RDF
+        files) are serialised once, so every unit travels to the store the same way.
+        """
+        if self.document is not None:
+            return self.document.encode()
+        return pyoxigraph.serialize(self.quads, format=RdfFormat.N_QUADS) or b""
+
     @property
     def statements(self) -> int:
         """How many statements the unit writes, without parsing a document to count them."""

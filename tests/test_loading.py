@@ -107,26 +107,29 @@ def test_batching_does_not_change_the_store() -> None:
         assert set(store) == expected
 
 
-def test_a_version_still_being_written_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One trial in two consecutive batches: the second meets the first while it is still being written."""
-    real_run = kg.loading._Write.run
+@pytest.mark.parametrize("batch_trials", [1, 2000])
+def test_a_version_still_being_written_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                batch_trials: int) -> None:
+    """One trial twice: in one bulk write the second waits until the first has landed; in two, it meets it stored."""
+    _bulk(monkeypatch)
+    real_load = kg.loading._bulk_load_pipe
 
-    def slow_run(self, store):  # type: ignore[no-untyped-def]
-        time.sleep(0.2)  # the next batch is gathered before this one lands
-        return real_run(self, store)
+    def slow_load(store, read_end):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)  # the next unit arrives before this write lands
+        return real_load(store, read_end)
 
-    monkeypatch.setattr(kg.loading._Write, "run", slow_run)
+    monkeypatch.setattr(kg.loading, "_bulk_load_pipe", slow_load)
     nct = _TWO_FORMATS[0]
     files = sorted(sample_records_dir().rglob(f"{nct}.*"))
     assert len(files) == 2
     records = {f: next(r for r in read_records([f]) if isinstance(r, Trial)) for f in files}
     newer = max(files, key=lambda f: record_version(records[f]))  # type: ignore[arg-type,return-value]
     for order in (files, files[::-1]):
-        store = pyoxigraph.Store()
-        summary, skipped = _load(store, order, batch_trials=1)
+        store = pyoxigraph.Store(str(tmp_path / f"{order[0].suffix}-{batch_trials}"))
+        summary, skipped = _load(store, order, batch_trials=batch_trials)
         newer_first = order[0] == newer
         assert [s.nct_id for s in skipped] == ([nct] if newer_first else [])
-        assert summary.loaded == (1 if newer_first else 2)
+        assert (summary.loaded, summary.new, summary.replaced) == ((1, 1, 0) if newer_first else (2, 1, 1))
         assert stored_version(store, trial_graph_iri(nct)) == record_version(records[newer])
 
 
@@ -210,3 +213,67 @@ def test_cli_load_and_build_take_jobs(tmp_path: Path, workers_really_run: list[i
         del store
     assert contents[0] == contents[1] and len(contents[0]) > 10_000
     assert "--jobs" in runner.invoke(main, ["build", "--help"]).output
+
+
+def _sample_dirs() -> list[Path]:
+    return sorted(p for p in sample_records_dir().iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_one_bulk_write_gives_the_store_of_one_write_per_trial(monkeypatch: pytest.MonkeyPatch,
+                                                               reverse: bool) -> None:
+    """A fresh load streamed into one bulk write, with trials given twice in different versions (newer first
+    in one order, older first in the other), ends as loading every record on its own, in input order: the
+    second unit of a trial is set aside while the first is being written, then replaces it or is skipped."""
+    inputs = _sample_dirs()[::-1] if reverse else _sample_dirs()
+    _bulk(monkeypatch)
+    streamed = pyoxigraph.Store()
+    summary, skipped = _load(streamed, inputs)
+
+    one_by_one, expected = pyoxigraph.Store(), LoadSummary()
+    expected_skips: list[SkippedOlder] = []
+    for unit in units_from_inputs(inputs, MappingOptions(), lambda rejection: pytest.fail(str(rejection))):
+        load_units(one_by_one, [unit], summary=expected, on_skip=expected_skips.append)
+    assert set(streamed) == set(one_by_one)
+    assert _counts(summary) == _counts(expected)
+    assert (summary.pruned > 0) == (expected.pruned > 0)  # how many depends on when pruning runs, not the store
+    assert sorted(map(str, skipped)) == sorted(map(str, expected_skips))
+    assert sorted(s.nct_id for s in skipped) == (_TWO_FORMATS if not reverse else [])
+    assert summary.replaced == (0 if not reverse else len(_TWO_FORMATS))
+
+
+def test_a_bad_record_in_the_middle_is_reported_and_the_rest_streamed(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _bulk(monkeypatch)
+    good = sorted((sample_records_dir() / "ctgov-json").glob("*.json"))[:6]
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for path in good:
+        (folder / path.name).write_bytes(path.read_bytes())
+    bad = folder / f"{good[2].stem}5.json"  # sorts between good[2] and good[3]
+    bad.write_text('{"protocolSection": {"identificationModule": ', encoding="utf-8")
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    rejected: list[Rejection] = []
+    summary = load_units(store, units_from_inputs([folder], MappingOptions(), rejected.append))
+    assert [Path(r.file).name for r in rejected] == [f"{good[2].stem}5.json"]
+    assert (summary.loaded, summary.new, summary.rejected) == (len(good), len(good), 0)
+    expected = pyoxigraph.Store()
+    bad.unlink()
+    load_units(expected, units_from_inputs([folder], MappingOptions(), rejected.append))
+    assert _trial_statements(store) == _trial_statements(expected)
+
+
+def test_cli_load_reports_a_bad_record_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.cli import main
+
+    _bulk(monkeypatch)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    good = sorted((sample_records_dir() / "ctgov-json").glob("*.json"))[:3]
+    for path in good:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / f"{good[0].stem}5.json").write_text("not json", encoding="utf-8")
+    result = CliRunner().invoke(main, ["load", str(folder), "--store", str(tmp_path / "store"), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"{good[0].stem}5.json" in result.output
+    assert "3 trials loaded (3 new, 0 replaced)" in result.output and "1 records rejected" in result.output
