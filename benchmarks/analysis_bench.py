@@ -19,6 +19,7 @@ Usage::
 
     python benchmarks/analysis_bench.py                  # 20,000 trials
     python benchmarks/analysis_bench.py --sizes 100000
+    python benchmarks/analysis_bench.py --store STORE --timeout 1200 --memory-mb 12000   # an existing store
 
 Needs ``../shared/data`` (or ``KG_SHARED_DATA``); exits with a message if absent.
 """
@@ -29,10 +30,12 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,17 +47,23 @@ NETWORKS = ("investigators", "sponsor-site", "condition-intervention", "conditio
 
 _CHILD = """
 import json, resource, sys, time
-from kg.analysis import build_network, compute_metrics, from_store
+from kg.analysis import build_network, compute_metrics, from_store, parse_filters
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 store = from_store(sys.argv[1])
-t = time.perf_counter()
-graph = build_network(store, sys.argv[2], max_neighbours=10)
-built = time.perf_counter() - t
+t, c = time.perf_counter(), cpu()
+graph = build_network(store, sys.argv[2], parse_filters(sys.argv[3:]), max_neighbours=10)
+built, built_cpu = time.perf_counter() - t, cpu() - c
 metrics = compute_metrics(graph)
 print(json.dumps({"nodes": metrics.nodes, "edges": metrics.edges, "build": built,
-                  "metrics": time.perf_counter() - t - built, "betweenness": str(metrics.betweenness),
-                  "communities": len(metrics.communities),
+                  "metrics": time.perf_counter() - t - built, "build_cpu": built_cpu,
+                  "metrics_cpu": cpu() - c - built_cpu, "betweenness": str(metrics.betweenness),
+                  "communities": len(metrics.communities), "notes": metrics.notes,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+"""One network in a process of its own (the store opened read-only, so other readers may share it):
+wall and CPU seconds (all threads) to build it and to compute its metrics, and the peak RSS."""
 
 
 def prepare_store(size: int, folder: Path) -> tuple[Path, float, float]:
@@ -79,41 +88,75 @@ def prepare_store(size: int, folder: Path) -> tuple[Path, float, float]:
     return store_dir, converted, loaded
 
 
-def network_argv(store_dir: Path, network: str) -> list[str]:
+def network_argv(store_dir: Path, network: str, where: Sequence[str] = ()) -> list[str]:
     """The child command building one network and its metrics (also run by ``registry_bench.py``)."""
-    return [sys.executable, "-c", _CHILD, str(store_dir), network]
+    return [sys.executable, "-c", _CHILD, str(store_dir), network, *where]
 
 
-def run_network(store_dir: Path, network: str) -> dict[str, object]:
-    completed = subprocess.run(network_argv(store_dir, network), capture_output=True, text=True, check=True)
+def run_network(store_dir: Path, network: str, *, where: Sequence[str] = (), timeout: float | None = None,
+                memory_mb: int | None = None) -> dict[str, object]:
+    """The child's measurements; ``{"error": ...}`` when it timed out or failed (out of memory under ``memory_mb``).
+
+    ``memory_mb`` caps the child's address space, so that a network too big
+    for the machine fails alone instead of pushing other processes into swap.
+    """
+    def limit() -> None:
+        if memory_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(network_argv(store_dir, network, where), capture_output=True, text=True,
+                                   timeout=timeout, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after {time.perf_counter() - started:.0f} s (--timeout)"}
+    if completed.returncode:
+        last = (completed.stderr.strip().splitlines() or ["?"])[-1]
+        return {"error": f"failed after {time.perf_counter() - started:.0f} s: {last[:120]}"}
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _row(trials: str, network: str, m: dict[str, object]) -> str:
+    if "error" in m:
+        return f"| {trials} | {network} | {m['error']} | | | | | | | | |"
+    return (f"| {trials} | {network} | {m['nodes']:,} | {m['edges']:,} | {m['build']:.1f} | {m['metrics']:.1f} | "
+            f"{m['build_cpu']:.1f} + {m['metrics_cpu']:.1f} | {m['betweenness']} | {m['communities']:,} | "
+            f"{m['peak_rss_mb']:.0f} | {'; '.join(m['notes'])} |")  # type: ignore[arg-type,operator]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20000])
+    parser.add_argument("--store", type=Path, help="measure this existing store (opened read-only) instead")
     parser.add_argument("--networks", nargs="+", default=list(NETWORKS), choices=NETWORKS)
+    parser.add_argument("--where", nargs="*", default=[], help="filters, as kg analyze --where")
     parser.add_argument("--kg-max", type=int, default=5000, help="largest size the knowledge graph is built at")
+    parser.add_argument("--timeout", type=float, help="seconds each network may take")
+    parser.add_argument("--memory-mb", type=int, help="address space each network may use")
     args = parser.parse_args()
-    if not SHARED.is_dir():
+    if args.store is None and not SHARED.is_dir():
         sys.exit(f"shared records not found at {SHARED} (set KG_SHARED_DATA)")
-    print(f"# kg analyze networks; {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
-    print("| trials | network | nodes | edges | build s | metrics s | betweenness | communities | peak RSS MB |")
-    print("|---:|---|---:|---:|---:|---:|---|---:|---:|")
+    print(f"# kg analyze networks; {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores"
+          + (f"; where {' '.join(args.where)}" if args.where else ""))
+    print("| trials | network | nodes | edges | build s | metrics s | CPU s (build + metrics) | betweenness | "
+          "communities | peak RSS MB | notes |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes:
-            store_dir, converted, loaded = prepare_store(size, Path(tmp))
-            print(f"<!-- {size:,} trials: converted in {converted:.0f} s, bulk-loaded in {loaded:.0f} s -->",
-                  flush=True)
+        for size in [0] if args.store else args.sizes:
+            if args.store:
+                store_dir = args.store
+            else:
+                store_dir, converted, loaded = prepare_store(size, Path(tmp))
+                print(f"<!-- {size:,} trials: converted in {converted:.0f} s, bulk-loaded in {loaded:.0f} s -->",
+                      flush=True)
             for network in args.networks:
-                if network == "knowledge-graph" and size > args.kg_max:
-                    print(f"| {size:,} | {network} | (skipped above --kg-max {args.kg_max:,}) | | | | | | |",
+                if network == "knowledge-graph" and size > args.kg_max and not args.store:
+                    print(f"| {size:,} | {network} | (skipped above --kg-max {args.kg_max:,}) | | | | | | | | |",
                           flush=True)
                     continue
-                m = run_network(store_dir, network)
-                print(f"| {size:,} | {network} | {m['nodes']:,} | {m['edges']:,} | {m['build']:.1f} | "
-                      f"{m['metrics']:.1f} | {m['betweenness']} | {m['communities']:,} | {m['peak_rss_mb']:.0f} |",
-                      flush=True)
+                m = run_network(store_dir, network, where=args.where, timeout=args.timeout,
+                                memory_mb=args.memory_mb)
+                print(_row(args.store.name if args.store else f"{size:,}", network, m), flush=True)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from kg.analysis import (
     parse_filters,
     write_all,
 )
-from kg.analysis.metrics import betweenness_plan
+from kg.analysis.metrics import betweenness_plan, sampled_betweenness
 from kg.analysis.networks import knowledge_graph, selected_trials, trial_similarity_network
 from kg.analysis.plot import plot_network
 from kg.cli import main
@@ -365,6 +365,24 @@ def test_betweenness_is_sampled_for_large_graphs(store: Store) -> None:
     assert not sampled.betweenness.exact
     assert sampled.summary()["betweenness"].startswith("sampled from 64 of")
     assert compute_metrics(graph, betweenness_budget=1000).table == sampled.table
+
+
+def test_sampled_betweenness_is_networkx_estimate(store: Store) -> None:
+    graph = build_network(store, "sponsor-site")
+    for pivots in (64, 2):
+        expected = nx.betweenness_centrality(graph, k=pivots, normalized=True, seed=7)
+        got = sampled_betweenness(graph, pivots, seed=7)
+        assert got.keys() == expected.keys()
+        assert all(abs(got[n] - expected[n]) < 1e-12 for n in graph)
+    assert max(got.values()) > 0
+
+
+def test_communities_are_skipped_above_the_cap_and_the_summary_says_so(store: Store) -> None:
+    graph = build_network(store, "investigators")
+    capped = compute_metrics(graph, community_max_edges=10)
+    assert len(capped.communities) == graph.number_of_nodes() and capped.modularity == 0
+    assert any("communities not computed" in note for note in capped.summary()["notes"])  # type: ignore[union-attr]
+    assert compute_metrics(graph).notes == []
 
 
 def test_graphml_and_gexf_load_back_with_attributes(store: Store, tmp_path: Path) -> None:

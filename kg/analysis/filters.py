@@ -88,9 +88,9 @@ class Filter:
             return f"{values} ?trial ctkg:leadSponsor|ctkg:collaborator {v} ."
         if self.field == "country":
             if self.mode == "text":
-                return (f"{values} FILTER EXISTS {{ ?trial ctkg:site/schema:addressCountry/rdfs:label ?l{index} . "
+                return (f"{values} FILTER EXISTS {{ ?trial ctkg:siteCountry/rdfs:label ?l{index} . "
                         f"FILTER(LCASE(STR(?l{index})) = LCASE({v})) }}")
-            return f"{values} FILTER EXISTS {{ ?trial ctkg:site/schema:addressCountry {v} }}"
+            return f"{values} FILTER EXISTS {{ ?trial ctkg:siteCountry {v} }}"
         if self.field == "phase":
             return f"{values} ?trial ctkg:phase {v} ."
         if self.field == "status":

@@ -17,6 +17,7 @@ import networkx as nx
 
 __all__ = [
     "BETWEENNESS_BUDGET",
+    "COMMUNITY_MAX_EDGES",
     "DEFAULT_SEED",
     "MIN_PIVOTS",
     "Betweenness",
@@ -25,6 +26,7 @@ __all__ = [
     "NodeMetrics",
     "betweenness_plan",
     "compute_metrics",
+    "sampled_betweenness",
     "simple_view",
 ]
 
@@ -33,6 +35,9 @@ BETWEENNESS_BUDGET = 2_000_000
 """Exact betweenness costs about nodes × edges steps (Brandes); above this it is sampled."""
 MIN_PIVOTS = 64
 """Sampled betweenness never uses fewer source nodes than this (or all, if fewer)."""
+COMMUNITY_MAX_EDGES = 10_000_000
+"""Louvain (pure Python) takes about a minute of CPU per two million edges, the largest share of the
+metrics; above this many edges communities are not computed, and the summary says so."""
 
 Step = Callable[[str], None]
 
@@ -90,6 +95,8 @@ class NetworkMetrics:
     seed: int
     table: list[NodeMetrics] = field(default_factory=list)
     """One row per node, best PageRank first (ties by node id)."""
+    notes: list[str] = field(default_factory=list)
+    """What was left out or estimated because of the network's size, in words for the reader."""
 
     def summary(self) -> dict[str, object]:
         """Graph-level metrics as plain JSON values."""
@@ -106,6 +113,7 @@ class NetworkMetrics:
             "communities": len(self.communities),
             "modularity": round(self.modularity, 10),
             "seed": self.seed,
+            "notes": list(self.notes),
             "top_communities": [
                 {"community": c.id, "size": c.size, "top_members": list(c.top_members)} for c in self.communities[:20]
             ],
@@ -145,11 +153,80 @@ def betweenness_plan(nodes: int, edges: int, *, budget: int = BETWEENNESS_BUDGET
     return Betweenness(False, pivots, nodes, seed)
 
 
+def sampled_betweenness(graph: nx.Graph, pivots: int, *, seed: int = DEFAULT_SEED) -> dict[str, float]:
+    """Normalised betweenness estimated from ``pivots`` source nodes: networkx's estimate, vectorised.
+
+    The same sources (``random.Random(seed).sample`` of the nodes in graph
+    order) and the same scaling as ``nx.betweenness_centrality(graph, k=pivots,
+    seed=seed)``, so the values agree with it to the last bits of summation
+    order; but each breadth-first search runs a level at a time over a sparse
+    adjacency matrix instead of a node at a time in Python (64 sources on the
+    sponsor–site network of 20,000 trials: 5 s of CPU instead of 57 s).
+    Unweighted, like the exact computation (shortest paths count hops).
+    """
+    import random
+
+    import numpy as np
+
+    nodes = list(graph)
+    n = len(nodes)
+    sources = random.Random(seed).sample(nodes, pivots)
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, format="csr")
+    indptr, indices = adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64)
+    total = np.zeros(n)
+    for source in sources:
+        total += _dependencies(indptr, indices, index[source])
+    # endpoints excluded, as networkx: a source cannot lie between itself and a target
+    pairs = n - 2
+    if pairs < 1:
+        return dict.fromkeys(nodes, 0.0)
+    scale_source = 1 / ((pivots - 1) * pairs) if pivots > 1 else float("nan")
+    scale_other = 1 / (pivots * pairs)
+    scale = np.full(n, scale_other)
+    scale[[index[s] for s in sources]] = scale_source
+    return dict(zip(nodes, (total * scale).tolist(), strict=True))
+
+
+def _dependencies(indptr, indices, source: int):  # type: ignore[no-untyped-def]
+    """Brandes' dependencies of every node on ``source`` (one BFS forward, one sweep back), by level."""
+    import numpy as np
+
+    n = len(indptr) - 1
+    distance = np.full(n, -1, dtype=np.int64)
+    sigma = np.zeros(n)
+    distance[source], sigma[source] = 0, 1.0
+    frontier = np.array([source], dtype=np.int64)
+    levels = []
+    depth = 0
+    while len(frontier):
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
+        size = int(counts.sum())
+        if size == 0:
+            break
+        tails = np.repeat(frontier, counts)
+        heads = indices[np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(size)]
+        frontier = np.unique(heads[distance[heads] < 0])
+        distance[frontier] = depth + 1
+        on_path = distance[heads] == depth + 1
+        tails, heads = tails[on_path], heads[on_path]
+        sigma += np.bincount(heads, weights=sigma[tails], minlength=n)
+        levels.append((tails, heads))
+        depth += 1
+    delta = np.zeros(n)
+    for tails, heads in reversed(levels):
+        delta += np.bincount(tails, weights=sigma[tails] / sigma[heads] * (1 + delta[heads]), minlength=n)
+    delta[source] = 0.0
+    return delta
+
+
 def compute_metrics(
     graph: nx.Graph,
     *,
     seed: int = DEFAULT_SEED,
     betweenness_budget: int = BETWEENNESS_BUDGET,
+    community_max_edges: int = COMMUNITY_MAX_EDGES,
     top_members: int = 5,
     on_step: Step | None = None,
 ) -> NetworkMetrics:
@@ -176,9 +253,14 @@ def compute_metrics(
     elif plan.exact:
         between = nx.betweenness_centrality(simple, normalized=True)
     else:
-        between = nx.betweenness_centrality(simple, k=plan.pivots, normalized=True, seed=seed)
+        between = sampled_betweenness(simple, plan.pivots, seed=seed)
     step("communities")
-    if simple.number_of_edges():
+    notes = [] if plan.exact else [f"betweenness {plan}"]
+    if simple.number_of_edges() > community_max_edges:
+        notes.append(f"communities not computed: {simple.number_of_edges():,} edges > {community_max_edges:,} "
+                     f"(each node is its own community)")
+        found, modularity = [{node} for node in simple], 0.0
+    elif simple.number_of_edges():
         found = nx.community.louvain_communities(simple, weight="weight", seed=seed)
         modularity = nx.community.modularity(simple, found, weight="weight")
     else:
@@ -205,5 +287,5 @@ def compute_metrics(
     return NetworkMetrics(
         name=str(graph.graph.get("name", "")), nodes=n, edges=m, density=density, directed=graph.is_directed(),
         components=[len(c) for c in components], betweenness=plan, communities=communities,
-        modularity=float(modularity), seed=seed, table=table,
+        modularity=float(modularity), seed=seed, table=table, notes=notes,
     )

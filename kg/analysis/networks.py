@@ -4,6 +4,14 @@ Every builder asks the store for the trial–entity incidence of the selected
 trials (``kg.analysis.filters.trial_selection``) plus the labels and codes of
 the entities, and counts co-occurrences in Python (pairs within a trial grow
 quadratically, which a SPARQL self-join would make the store materialise).
+
+At registry scale the cost is the store decoding terms (an IRI or a long
+literal is looked up to be turned into text), so the queries are written to
+decode as little as possible: the incidence comes grouped by entity, each
+entity once with the NCT ids of its trials concatenated (short literals,
+held in the index itself, need no lookup); attributes are joined after the
+grouping; and every triple pattern is a subquery of its own, which the store
+joins by hash over whole predicates instead of seeking once per row.
 Nodes are IRIs (strings); attributes are plain values, lists sorted, and
 nodes and edges are added in sorted order, so the same store gives the same
 graph every time.
@@ -16,8 +24,9 @@ is in). Edge ``weight`` is what each builder documents.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -29,8 +38,9 @@ from kg.analysis.filters import Filter, trial_selection
 from kg.analysis.sources import Term, select
 from kg.entities import is_entity
 from kg.errors import UsageError
-from kg.iris import ENTITIES_GRAPH_REF
-from kg.namespaces import CODE, ID, MESH, PREFIXES, RDF, RDFS
+from kg.iris import ENTITIES_GRAPH_REF, code_ref
+from kg.namespaces import CODE, PREFIXES, RDF, RDFS
+from kg.vocab import SCHEMES
 
 __all__ = [
     "NETWORKS",
@@ -86,26 +96,67 @@ def _new_graph(graph: nx.Graph, name: str, filters: Sequence[Filter], weight: st
     return graph
 
 
-_PROPERTY = """
-SELECT DISTINCT ?node ?value WHERE {{ ?node {predicate} ?value FILTER(STRSTARTS(STR(?node), "{prefix}")) }}
-"""
+_ATTRIBUTE = "OPTIONAL {{ SELECT ?{node} ?{name} WHERE {{ ?{node} {predicate} ?{name} }} }}"
 
 
-def _property(store: Store, predicate: str, prefix: str, keep: Container[str]) -> dict[str, set[str]]:
-    """Values of ``predicate`` (a CURIE of ours) for the nodes under IRI ``prefix`` that are in ``keep``.
+def _own(pattern: str, *variables: str) -> str:
+    """``pattern`` as a subquery of its own, projecting ``variables``.
 
-    One predicate per query is one index scan; DISTINCT also covers RDF files
-    loaded as they are, where a shared node may be described in several graphs.
+    The store joins subqueries by hashing: each predicate is read once, in
+    index order, without decoding a term, instead of one index seek per row of
+    the pattern before it, which was 3-5x slower over the whole registry.
     """
-    found: dict[str, set[str]] = defaultdict(set)
-    for node, value in select(store, _PROPERTY.format(predicate=predicate, prefix=prefix)):
-        if node is not None and value is not None and node.value in keep:
-            found[node.value].add(value.value)
-    return found
+    return f"{{ SELECT {' '.join('?' + v for v in variables)} WHERE {{ {pattern} }} }}"
+
+
+def _trials(store: Store, filters: Sequence[Filter]) -> str:
+    """The selected trials with their NCT ids (``?nct``), each part joined by hash.
+
+    Rows carry the NCT id rather than the trial IRI: a short literal is held in
+    the store's index itself, where an IRI has to be looked up to be decoded
+    (tens of microseconds, the largest cost of a network at registry scale).
+    Filtered trials are selected once and named in a ``VALUES`` block, as a
+    network runs several queries and a filter (a country, a text) can cost
+    more than the network itself.
+    """
+    if filters:
+        named = " ".join(str(NamedNode(trial)) for trial in selected_trials(store, filters))
+        selection = f"VALUES ?trial {{ {named} }}"
+    else:
+        selection = _own(trial_selection(filters), "trial")
+    return f"{selection}\n  {_own('?trial ctkg:nctId ?nct', 'trial', 'nct')}"
+
+
+def _attribute(node: str, name: str, predicate: str) -> str:
+    """An optional attribute of ``?node``, joined by hash after grouping (so decoded once per node)."""
+    return _ATTRIBUTE.format(node=node, name=name, predicate=predicate)
+
+
+def _split(term: Term | None) -> list[str]:
+    """The NCT ids of a ``GROUP_CONCAT``, interned: the same id is one string in every set holding it."""
+    return [] if term is None else [sys.intern(x) for x in term.value.split()]
 
 
 def _add_weighted_edges(graph: nx.Graph, weights: Counter[tuple[str, str]]) -> None:
     graph.add_edges_from((a, b, {"weight": w}) for (a, b), w in sorted(weights.items()))
+
+
+def _pair_counts(left: dict[str, set[str]], right: dict[str, set[str]]) -> Counter[tuple[str, str]]:
+    """For each (left node, right node), the trials naming both; ``left``/``right`` map trials to nodes."""
+    weights: Counter[tuple[str, str]] = Counter()
+    for trial, lefts in left.items():
+        rights = right.get(trial)
+        if rights:
+            weights.update((a, b) for a in lefts for b in rights)
+    return weights
+
+
+def _by_trial(trials_of: dict[str, set[str]]) -> dict[str, set[str]]:
+    nodes_of: dict[str, set[str]] = defaultdict(set)
+    for node, trials in trials_of.items():
+        for trial in trials:
+            nodes_of[trial].add(node)
+    return nodes_of
 
 
 def selected_trials(store: Store, filters: Sequence[Filter] = ()) -> list[str]:
@@ -116,12 +167,30 @@ def selected_trials(store: Store, filters: Sequence[Filter] = ()) -> list[str]:
 
 # --- investigators ---------------------------------------------------------------------------
 
+_ROLE_CODES = tuple(sorted(SCHEMES["role"].codes))
 _INVESTIGATORS = """
-SELECT ?trial ?person ?role ?org WHERE {{
-  {selection}
-  ?trial ctkg:hasRole ?r . ?r ctkg:agent ?person .
-  OPTIONAL {{ ?r ctkg:roleType ?role }}
-  OPTIONAL {{ ?r ctkg:affiliation ?org }}
+SELECT ?person ?trials ?roles ?label WHERE {{
+  {{ SELECT ?person (GROUP_CONCAT(?nct) AS ?trials) (GROUP_CONCAT(DISTINCT COALESCE(?code, "")) AS ?roles) WHERE {{
+    {trials}
+    {{ SELECT ?trial ?r WHERE {{ ?trial ctkg:hasRole ?r }} }}
+    {{ SELECT ?r ?person WHERE {{ ?r ctkg:agent ?person }} }}
+    OPTIONAL {{ SELECT ?r ?code WHERE {{ ?r ctkg:roleType ?type VALUES (?type ?code) {{ {codes} }} }} }}
+  }} GROUP BY ?person }}
+  {label}
+}}
+"""
+"""People grouped by node, so each person's IRI and label are decoded once; role types are matched
+against the role code list as terms (``sameTerm``) and come back as their index in it. A role without
+a type must not leave the concatenation unbound (an unbound value makes the whole aggregate fail)."""
+_AFFILIATIONS = """
+SELECT ?person ?org ?label WHERE {{
+  {{ SELECT DISTINCT ?person ?org WHERE {{
+    {trials}
+    {{ SELECT ?trial ?r WHERE {{ ?trial ctkg:hasRole ?r }} }}
+    {{ SELECT ?r ?person WHERE {{ ?r ctkg:agent ?person }} }}
+    {{ SELECT ?r ?org WHERE {{ ?r ctkg:affiliation ?org }} }}
+  }} }}
+  {label}
 }}
 """
 
@@ -137,27 +206,30 @@ def investigator_network(
     ``affiliations`` (organisation names given in those trials).
     """
     trials_of: dict[str, set[str]] = defaultdict(set)
-    people_of: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, set[str]] = defaultdict(set)
-    affiliated: dict[str, set[str]] = defaultdict(set)
-    query = _INVESTIGATORS.format(selection=trial_selection(filters))
-    for trial, person, role, org in _rows(store, query, on_rows):
-        p, t = person.value, trial.value  # type: ignore[union-attr]
-        trials_of[p].add(t)
-        people_of[t].add(p)
-        if role is not None:
-            roles[p].add(_code(role))  # type: ignore[arg-type]
-        if org is not None:
-            affiliated[p].add(org.value)
-    names = _property(store, "rdfs:label", f"{ID}person/", trials_of)
-    org_names = _property(store, "rdfs:label", f"{ID}organization/", {o for os in affiliated.values() for o in os})
-    affiliations = {p: {_name(org_names.get(o, ()), o) for o in orgs} for p, orgs in affiliated.items()}
+    names: dict[str, set[str]] = defaultdict(set)
+    codes = " ".join(f'({NamedNode(code_ref("role", code))} "{i}")' for i, code in enumerate(_ROLE_CODES))
+    trials = _trials(store, filters)
+    query = _INVESTIGATORS.format(trials=trials, codes=codes, label=_attribute("person", "label", "rdfs:label"))
+    for person, found, role_indexes, label in _rows(store, query, on_rows):
+        p = person.value  # type: ignore[union-attr]
+        trials_of[p].update(_split(found))
+        roles[p].update(_ROLE_CODES[int(i)] for i in _split(role_indexes))
+        if label is not None:
+            names[p].add(label.value)
+    affiliated: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    query = _AFFILIATIONS.format(trials=trials, label=_attribute("org", "label", "rdfs:label"))
+    for person, org, label in _rows(store, query, on_rows):
+        labels = affiliated[person.value].setdefault(org.value, set())  # type: ignore[union-attr]
+        if label is not None:
+            labels.add(label.value)
     graph = _new_graph(nx.Graph(), "investigators", filters, "shared trials")
     for p in sorted(trials_of):
+        affiliations = {_name(labels, o) for o, labels in affiliated.get(p, {}).items()}
         graph.add_node(p, label=_name(names[p], p), type="person", trials=len(trials_of[p]),
-                       roles=sorted(roles[p]), affiliations=sorted(affiliations.get(p, ())))
+                       roles=sorted(roles[p]), affiliations=sorted(affiliations))
     weights: Counter[tuple[str, str]] = Counter()
-    for people in people_of.values():
+    for people in _by_trial(trials_of).values():
         weights.update(combinations(sorted(people), 2))
     _add_weighted_edges(graph, weights)
     return graph
@@ -165,13 +237,41 @@ def investigator_network(
 
 # --- bipartite networks ----------------------------------------------------------------------
 
-_SPONSOR_SITE = """
-SELECT ?trial ?org ?lead ?site WHERE {{
-  {selection}
-  {{ ?trial ctkg:leadSponsor ?org BIND(true AS ?lead) }} UNION {{ ?trial ctkg:collaborator ?org BIND(false AS ?lead) }}
-  ?trial ctkg:site ?site .
+_GROUPED = """
+SELECT ?node ?trials {extra} WHERE {{
+  {{ SELECT ?node (GROUP_CONCAT(?nct) AS ?trials) {aggregates} WHERE {{
+    {trials}
+    {pattern}
+  }} GROUP BY ?node }}
+  {attributes}
 }}
 """
+"""The selected trials of each node (NCT ids) and its attributes: one row per node and attribute value."""
+
+
+def _grouped(store: Store, trials: str, pattern: str, attributes: dict[str, str],
+             on_rows: Progress | None, aggregates: str = "", extra: Sequence[str] = ()
+             ) -> tuple[dict[str, set[str]], dict[str, dict[str, set[str]]], list[tuple[Term | None, ...]]]:
+    """Trials by node and ``attributes`` (name → predicate) by name and node, for ``?trial pattern ?node``.
+
+    Also the extra aggregated columns (``extra``) of each row, after the node.
+    """
+    names = list(attributes)
+    query = _GROUPED.format(
+        extra=" ".join(f"?{x}" for x in (*extra, *names)), aggregates=aggregates, trials=trials,
+        pattern=pattern, attributes="\n  ".join(_attribute("node", n, p) for n, p in attributes.items()))
+    trials_of: dict[str, set[str]] = {}
+    values: dict[str, dict[str, set[str]]] = {n: defaultdict(set) for n in names}
+    extras: list[tuple[Term | None, ...]] = []
+    for row in _rows(store, query, on_rows):
+        node = row[0].value  # type: ignore[union-attr]
+        if node not in trials_of:
+            trials_of[node] = set(_split(row[1]))
+            extras.append((row[0], *row[2:2 + len(extra)]))
+        for name, value in zip(names, row[2 + len(extra):], strict=True):
+            if value is not None:
+                values[name][node].add(value.value)
+    return trials_of, values, extras
 
 
 def sponsor_site_network(
@@ -182,45 +282,39 @@ def sponsor_site_network(
     Bipartite (``bipartite`` = 0 for organisations, 1 for sites). Organisation
     attributes: ``label``, ``organization_class``, ``trials``, ``lead_trials``;
     site attributes: ``label``, ``country`` (ISO code), ``city``, ``trials``.
+    Trials count where the organisation meets a site (trials without sites
+    are not in this network).
     """
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    org_trials: dict[str, set[str]] = defaultdict(set)
-    lead_trials: dict[str, set[str]] = defaultdict(set)
-    site_trials: dict[str, set[str]] = defaultdict(set)
-    query = _SPONSOR_SITE.format(selection=trial_selection(filters))
-    for trial, org, lead, site in _rows(store, query, on_rows):
-        t, o, s = trial.value, org.value, site.value  # type: ignore[union-attr]
-        pairs[(o, s)].add(t)
-        org_trials[o].add(t)
-        site_trials[s].add(t)
-        if lead is not None and lead.value == "true":
-            lead_trials[o].add(t)
-    org_names = _property(store, "rdfs:label", f"{ID}organization/", org_trials)
-    org_class = _property(store, "ctkg:organizationClass", f"{ID}organization/", org_trials)
-    site_names = _property(store, "rdfs:label", f"{ID}site/", site_trials)
-    cities = _property(store, "schema:addressLocality", f"{ID}site/", site_trials)
-    countries = _property(store, "schema:addressCountry", f"{ID}site/", site_trials)
-    codes = _property(store, "skos:notation", f"{ID}country/", {c for cs in countries.values() for c in cs})
+    selection = _trials(store, filters)
+    sponsors = (f"{_own('?trial ctkg:leadSponsor ?node BIND(true AS ?lead)', 'trial', 'node', 'lead')} UNION "
+                f"{_own('?trial ctkg:collaborator ?node', 'trial', 'node')}")
+    org_trials, org_values, org_extra = _grouped(
+        store, selection, sponsors,
+        {"label": "rdfs:label", "organization_class": "ctkg:organizationClass"}, on_rows,
+        aggregates="(GROUP_CONCAT(IF(BOUND(?lead), ?nct, \"\")) AS ?leads)", extra=("leads",))
+    leads = {row[0].value: set(_split(row[1])) for row in org_extra}  # type: ignore[union-attr]
+    site_trials, site_values, _ = _grouped(
+        store, selection, _own("?trial ctkg:site ?node", "trial", "node"),
+        {"label": "rdfs:label", "city": "schema:addressLocality", "country": "schema:addressCountry"}, on_rows)
+    codes = _property(store, "skos:notation", {c for cs in site_values["country"].values() for c in cs})
+    sites_of, orgs_of = _by_trial(site_trials), _by_trial(org_trials)
     graph = _new_graph(nx.Graph(), "sponsor-site", filters, "trials")
     for o in sorted(org_trials):
-        graph.add_node(o, label=_name(org_names[o], o), type="organization", bipartite=0,
-                       organization_class=_name({_code_of(c) for c in org_class.get(o, ())}, ""),
-                       trials=len(org_trials[o]),
-                       lead_trials=len(lead_trials[o]))
+        trials = {t for t in org_trials[o] if t in sites_of}
+        if trials:
+            graph.add_node(o, label=_name(org_values["label"].get(o, ()), o), type="organization", bipartite=0,
+                           organization_class=_name({_code_of(c) for c in org_values["organization_class"].get(o, ())},
+                                                    ""),
+                           trials=len(trials), lead_trials=len(trials & leads.get(o, set())))
     for s in sorted(site_trials):
-        country = {code for c in countries.get(s, ()) for code in codes.get(c, ())}
-        graph.add_node(s, label=_name(site_names.get(s, ()), s), country=_name(country, ""),
-                       city=_name(cities.get(s, ()), ""), type="site", bipartite=1, trials=len(site_trials[s]))
-    _add_weighted_edges(graph, Counter({pair: len(trials) for pair, trials in pairs.items()}))
+        trials = {t for t in site_trials[s] if t in orgs_of}
+        if trials:
+            country = {code for c in site_values["country"].get(s, ()) for code in codes.get(c, ())}
+            graph.add_node(s, label=_name(site_values["label"].get(s, ()), s), country=_name(country, ""),
+                           city=_name(site_values["city"].get(s, ()), ""), type="site", bipartite=1,
+                           trials=len(trials))
+    _add_weighted_edges(graph, _pair_counts(orgs_of, sites_of))
     return graph
-
-
-_CONDITION_INTERVENTION = """
-SELECT ?trial ?condition ?intervention WHERE {{
-  {selection}
-  ?trial ctkg:condition ?condition ; ctkg:studiesIntervention ?intervention .
-}}
-"""
 
 
 def condition_intervention_network(
@@ -232,30 +326,47 @@ def condition_intervention_network(
     ``label``, ``trials`` (selected trials naming both a condition and an
     intervention), ``mesh`` (MeSH descriptor ids, ``mesh_iris`` their IRIs).
     """
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    trials: dict[str, set[str]] = defaultdict(set)
-    kinds: dict[str, int] = {}
-    query = _CONDITION_INTERVENTION.format(selection=trial_selection(filters))
-    for trial, condition, intervention in _rows(store, query, on_rows):
-        t, c, i = trial.value, condition.value, intervention.value  # type: ignore[union-attr]
-        pairs[(c, i)].add(t)
-        trials[c].add(t)
-        trials[i].add(t)
-        kinds[c], kinds[i] = 0, 1
-    labels: dict[str, set[str]] = {}
-    meshes: dict[str, set[str]] = {}
-    for kind in ("condition", "intervention"):
-        labels |= _property(store, "rdfs:label", f"{ID}{kind}/", trials)
-        meshes |= _property(store, "ctkg:meshDescriptor", f"{ID}{kind}/", trials)
-    mesh_ids = _property(store, "skos:notation", str(MESH), {m for ms in meshes.values() for m in ms})
+    attributes = {"label": "rdfs:label", "mesh": "ctkg:meshDescriptor"}
+    selection = _trials(store, filters)
+    sides = [_grouped(store, selection, _own(f"?trial {predicate} ?node", "trial", "node"), attributes, on_rows)
+             for predicate in ("ctkg:condition", "ctkg:studiesIntervention")]
+    by_trial = [_by_trial(trials_of) for trials_of, _, _ in sides]
+    mesh_ids = _property(store, "skos:notation", {m for _, values, _ in sides for ms in values["mesh"].values()
+                                                  for m in ms})
     graph = _new_graph(nx.Graph(), "condition-intervention", filters, "trials")
-    for node in sorted(trials, key=lambda n: (kinds[n], n)):
-        mesh = meshes.get(node, set())
-        graph.add_node(node, label=_name(labels.get(node, ()), node), type=("condition", "intervention")[kinds[node]],
-                       bipartite=kinds[node], trials=len(trials[node]),
-                       mesh=sorted({i for m in mesh for i in mesh_ids.get(m, ())}), mesh_iris=sorted(mesh))
-    _add_weighted_edges(graph, Counter({pair: len(ts) for pair, ts in pairs.items()}))
+    for kind, (trials_of, values, _) in enumerate(sides):
+        other = by_trial[1 - kind]
+        for node in sorted(trials_of):
+            trials = {t for t in trials_of[node] if t in other}
+            if not trials:
+                continue
+            mesh = values["mesh"].get(node, set())
+            graph.add_node(node, label=_name(values["label"].get(node, ()), node),
+                           type=("condition", "intervention")[kind], bipartite=kind, trials=len(trials),
+                           mesh=sorted({i for m in mesh for i in mesh_ids.get(m, ())}), mesh_iris=sorted(mesh))
+    _add_weighted_edges(graph, _pair_counts(by_trial[0], by_trial[1]))
     return graph
+
+
+_PROPERTY = "SELECT ?node ?value WHERE {{ VALUES ?node {{ {nodes} }} ?node {predicate} ?value }}"
+_NODE_BATCH = 1000
+"""Nodes per ``VALUES`` block: each is looked up in the index; a block this size parses in milliseconds."""
+
+
+def _property(store: Store, predicate: str, nodes: Iterable[str]) -> dict[str, set[str]]:
+    """Values of ``predicate`` (a CURIE of ours) for a few ``nodes`` (IRIs), looked up in batches of the nodes.
+
+    For small sets (countries, MeSH descriptors): a seek per node. Attributes of
+    every node of a network are joined by hash in its own query instead.
+    """
+    ordered = sorted(set(nodes))
+    found: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(ordered), _NODE_BATCH):
+        batch = " ".join(str(NamedNode(node)) for node in ordered[start:start + _NODE_BATCH])
+        for node, value in select(store, _PROPERTY.format(nodes=batch, predicate=predicate)):
+            if node is not None and value is not None:
+                found[node.value].add(value.value)
+    return found
 
 
 def projection(bipartite_graph: nx.Graph, side: int, name: str) -> nx.Graph:
@@ -277,22 +388,21 @@ def projection(bipartite_graph: nx.Graph, side: int, name: str) -> nx.Graph:
 # --- trial similarity ------------------------------------------------------------------------
 
 SIMILARITY_FEATURES = {
-    "condition": "{ ?trial ctkg:condition ?feature }",
-    "intervention": "{ ?trial ctkg:studiesIntervention ?feature }",
-    "sponsor": "{ ?trial ctkg:leadSponsor|ctkg:collaborator ?feature }",
+    "condition": "{ SELECT ?trial ?feature WHERE { ?trial ctkg:condition ?feature } }",
+    "intervention": "{ SELECT ?trial ?feature WHERE { ?trial ctkg:studiesIntervention ?feature } }",
+    "sponsor": "{ SELECT ?trial ?feature WHERE { ?trial ctkg:leadSponsor|ctkg:collaborator ?feature } }",
 }
 _TRIAL_FEATURES = """
-SELECT ?trial ?feature WHERE {{
-  {selection}
+SELECT (GROUP_CONCAT(DISTINCT ?nct) AS ?trials) WHERE {{
+  {trials}
   {union}
-}}
+}} GROUP BY ?feature
 """
+"""The trials of each feature, grouped by feature: the feature itself is never decoded, only counted."""
 _TRIALS = """
 SELECT ?trial ?nct ?title ?status ?phase ?start WHERE {{
-  {selection}
-  OPTIONAL {{ ?trial ctkg:nctId ?nct }} OPTIONAL {{ ?trial rdfs:label ?title }}
-  OPTIONAL {{ ?trial ctkg:overallStatus ?status }} OPTIONAL {{ ?trial ctkg:phase ?phase }}
-  OPTIONAL {{ ?trial ctkg:startDate ?start }}
+  {trials}
+  {attributes}
 }}
 """
 _BLOCK_ROWS = 2048
@@ -330,22 +440,15 @@ def trial_similarity_network(
                          f"(features: {', '.join(SIMILARITY_FEATURES)})")
     if not 0 < threshold <= 1:
         raise UsageError(f"the similarity threshold must be in (0, 1], not {threshold}")
-    selection = trial_selection(filters)
     union = " UNION ".join(SIMILARITY_FEATURES[f] for f in sorted(set(features)))
-    incidence: set[tuple[str, str]] = set()
-    for trial, feature in _rows(store, _TRIAL_FEATURES.format(selection=selection, union=union), on_rows):
-        incidence.add((trial.value, feature.value))  # type: ignore[union-attr]
-    trial_ids = sorted({t for t, _ in incidence})
-    index = {t: i for i, t in enumerate(trial_ids)}
-    frequency = Counter(f for _, f in incidence)
-    kept = sorted(f for f, n in frequency.items() if max_feature_trials is None or n <= max_feature_trials)
-    feature_index = {f: j for j, f in enumerate(kept)}
-    rows_, cols_ = [], []
-    for t, f in incidence:
-        j = feature_index.get(f)
-        if j is not None:
-            rows_.append(index[t])
-            cols_.append(j)
+    trials = _trials(store, filters)
+    groups = [_split(row[0]) for row in _rows(store, _TRIAL_FEATURES.format(trials=trials, union=union), on_rows)]
+    info, phases, iri_of = _trial_attributes(store, trials)
+    index = {t: i for i, t in enumerate(sorted({iri_of[nct] for group in groups for nct in group}))}
+    trial_ids = list(index)
+    kept = [group for group in groups if max_feature_trials is None or len(group) <= max_feature_trials]
+    rows_ = [index[iri_of[nct]] for group in kept for nct in group]
+    cols_ = [j for j, group in enumerate(kept) for _ in group]
     n = len(trial_ids)
     matrix = sparse.csr_matrix((np.ones(len(rows_), dtype=np.int32), (rows_, cols_)), shape=(n, len(kept)))
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
@@ -372,8 +475,10 @@ def trial_similarity_network(
     graph = _new_graph(nx.Graph(), "trial-similarity", filters, "Jaccard similarity")
     graph.graph.update(features=",".join(sorted(set(features))), threshold=threshold,
                        max_feature_trials=max_feature_trials if max_feature_trials is not None else -1,
-                       features_left_out=len(frequency) - len(kept))
-    _add_trial_nodes(graph, store, selection, index)
+                       features_left_out=len(groups) - len(kept))
+    for t in trial_ids:
+        attrs = info.get(t, {"label": t, "title": "", "status": "", "start": ""})
+        graph.add_node(t, **attrs, type="trial", phases=sorted(phases[t]))
     order = np.lexsort((dst, src))
     graph.add_edges_from(
         (trial_ids[int(src[k])], trial_ids[int(dst[k])],
@@ -399,22 +504,25 @@ def _top_neighbours(src, dst, jac, k: int):  # type: ignore[no-untyped-def]
     return keep
 
 
-def _add_trial_nodes(graph: nx.Graph, store: Store, selection: str, index: dict[str, int]) -> None:
+def _trial_attributes(store: Store, trials: str
+                      ) -> tuple[dict[str, dict[str, object]], dict[str, set[str]], dict[str, str]]:
+    """Node attributes of the selected trials, their phases, and trial IRIs by NCT id."""
+    attributes = "\n  ".join(_attribute("trial", name, predicate) for name, predicate in (
+        ("title", "rdfs:label"), ("status", "ctkg:overallStatus"), ("phase", "ctkg:phase"),
+        ("start", "ctkg:startDate")))
     info: dict[str, dict[str, object]] = {}
     phases: dict[str, set[str]] = defaultdict(set)
-    for trial, nct, title, status, phase, start in select(store, _TRIALS.format(selection=selection)):
+    iri_of: dict[str, str] = {}
+    for trial, nct, title, status, phase, start in select(store, _TRIALS.format(trials=trials, attributes=attributes)):
         t = trial.value  # type: ignore[union-attr]
-        if t not in index:
-            continue
+        iri_of[sys.intern(nct.value)] = t  # type: ignore[union-attr]
         current = info.setdefault(t, {"label": _value(nct) or t, "title": _value(title) or "",
                                       "status": _code(status) or "", "start": _value(start) or ""})
         if title is not None and title.value < str(current["title"] or "\uffff"):
             current["title"] = title.value
         if phase is not None:
             phases[t].add(_code(phase))  # type: ignore[arg-type]
-    for t in sorted(index):
-        attrs = info.get(t, {"label": t, "title": "", "status": "", "start": ""})
-        graph.add_node(t, **attrs, type="trial", phases=sorted(phases[t]))
+    return info, phases, iri_of
 
 
 # --- the knowledge graph ---------------------------------------------------------------------
@@ -515,9 +623,10 @@ def knowledge_graph(
 
 
 def _node_id(term: Term | None) -> str:
+    """The node's IRI (``_:id`` for a blank node), interned: a node met in many statements is one string."""
     if isinstance(term, NamedNode):
-        return term.value
-    return str(term)
+        return sys.intern(term.value)
+    return sys.intern(str(term))
 
 
 # --- registry --------------------------------------------------------------------------------

@@ -103,6 +103,9 @@ def _report(graph, metrics, top: int) -> None:  # type: ignore[no-untyped-def]
     sizes = ", ".join(f"{s:,}" for s in metrics.components[:5]) + (", ..." if len(metrics.components) > 5 else "")
     click.echo(f"components: {len(metrics.components):,} (largest: {sizes or '-'})")
     click.echo(f"betweenness: {metrics.betweenness}")
+    for note in metrics.notes:
+        if not note.startswith("betweenness"):
+            click.echo(f"note: {note}")
     click.echo(f"communities (Louvain, seed {metrics.seed}): {len(metrics.communities):,}, "
                f"modularity {metrics.modularity:.3f}")
     for community in metrics.communities[:5]:
