@@ -474,9 +474,19 @@ def _country_key(out: _Emitter, name: str | None) -> tuple[str, str | None]:
 
 
 def _sites(out: _Emitter, node: str, trial: Trial) -> None:
+    """The trial's site participations, its ``ctkg:site`` links and ``ctkg:siteCountry`` shortcuts.
+
+    ``ctkg:siteCountry`` (trial → country of one of its sites, once per country) repeats what
+    ``ctkg:site/schema:addressCountry`` says, so that per-country questions read one predicate
+    of the trial's own graph instead of joining every site link of the registry.
+    """
     used: set[str] = set()
+    countries: set[str] = set()
     for site in trial.sites:
-        site_node = _site(out, site)
+        site_node, country = _site(out, site)
+        if country is not None and country not in countries:
+            countries.add(country)
+            out.add(node, CTKG.siteCountry, country)
         key = _unique(site_node[1:-1].rsplit("/site/", 1)[1].replace("/", "--"), used)
         participation = out.part("site", key)
         out.add(node, CTKG.site, site_node)
@@ -489,7 +499,8 @@ def _sites(out: _Emitter, node: str, trial: Trial) -> None:
             out.add(role, CTKG.atTrialSite, participation)
 
 
-def _site(out: _Emitter, site: Site) -> str:
+def _site(out: _Emitter, site: Site) -> tuple[str, str | None]:
+    """The shared site node (described once per trial) and its country node, if it has one."""
     country_key, country = _country_key(out, site.country)
     node = _iri(iris.site_ref(country_key, site.city, site.facility))
     out.add(node, _TYPE, CTKG.Site)
@@ -519,7 +530,7 @@ def _site(out: _Emitter, site: Site) -> str:
         out.add(node, GEO.hasGeometry, geometry)
         out.add(geometry, _TYPE, GEO.Geometry)
         out.add(geometry, GEO.asWKT, _typed(f"POINT({lon} {lat})", GEO.wktLiteral))
-    return node
+    return node, country
 
 
 def _decimal(value: float) -> str:
