@@ -277,3 +277,16 @@ def test_cli_load_reports_a_bad_record_and_goes_on(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1, result.output
     assert f"{good[0].stem}5.json" in result.output
     assert "3 trials loaded (3 new, 0 replaced)" in result.output and "1 records rejected" in result.output
+
+
+def test_a_large_load_compacts_the_store_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the threshold the on-disk store is compacted once, after the load, without changing what it holds."""
+    plain = pyoxigraph.Store()
+    _load(plain, [sample_records_dir()])
+    monkeypatch.setattr(kg.loading, "COMPACT_AFTER_QUADS", 1)
+    compacted = pyoxigraph.Store(str(tmp_path / "store"))
+    said: list[str] = []
+    units = units_from_inputs([sample_records_dir()], MappingOptions(), lambda r: pytest.fail(str(r)))
+    summary = load_units(compacted, units, on_compact=lambda: said.append("compacting"))
+    assert said == ["compacting"] and summary.quads > 1
+    assert set(compacted) == set(plain)

@@ -73,7 +73,8 @@ def load(inputs: tuple[str, ...], store_dir: str, endpoint: str | None, protocol
                 store = open_store(store_dir)
                 load_ontology(store)
                 summary = load_units(store, units, force=force, batch_trials=batch or BATCH_TRIALS,
-                                     summary=LoadSummary(), on_skip=note, on_batch=bar.update, on_rejection=log)
+                                     summary=LoadSummary(), on_skip=note, on_batch=bar.update, on_rejection=log,
+                                     on_compact=lambda: note("compacting the store (2 min per 100,000 trials)"))
                 store.flush()
         except KgError as exc:
             error(str(exc))
