@@ -68,6 +68,8 @@ A few large bulk loads leave the store's files unmerged, and every look-up then 
 them: at 100,000 trials, library queries were 2-7x slower than on a store loaded in small
 batches. Compacting took 134 s there (a third of the load) and made every query faster than either
 (``trials-by-condition`` 7.1 s -> 1.4 s, ``sponsor-trials`` 3.5 s -> 0.5 s)."""
+COMPACT_SHARE = 4
+"""A large load compacts the store only when it wrote at least 1/COMPACT_SHARE of the store's graphs."""
 BATCH_TRIALS = 50_000
 """Trials per bulk write (a segment). The store merges the files of each bulk write with those it holds while
 the next is written; measured on 20,000 real trials (7.1 M statements): one bulk write 97 CPU-s, two 118,
@@ -170,8 +172,8 @@ def load_units(
 ) -> LoadSummary:
     """Load ``units`` into ``store`` with replace / newer-wins semantics.
 
-    A load of ``COMPACT_AFTER_QUADS`` statements or more ends by compacting the store
-    (``on_compact`` is called first, to say so).
+    A load of ``COMPACT_AFTER_QUADS`` statements or more that wrote a large share of the store
+    (``COMPACT_SHARE``) ends by compacting it (``on_compact`` is called first, to say so).
 
     ``batch_trials`` bounds the trials of one bulk write. ``on_batch`` receives
     numbers of trials handed to the store (for a progress bar); ``on_skip`` each
@@ -189,12 +191,25 @@ def load_units(
     finally:
         loader.abandon()  # on an error, what was streamed so far still lands before the store is let go
         writer.shutdown(wait=True)
-    if summary.quads >= COMPACT_AFTER_QUADS:
+    if _worth_compacting(store, summary):
         if on_compact:
             on_compact()
         store.optimize()
     summary.seconds += time.perf_counter() - started
     return summary
+
+
+def _worth_compacting(store: Store, summary: LoadSummary) -> bool:
+    """Whether this load wrote enough, and enough of the store, to pay for compacting all of it.
+
+    Compacting costs time in proportion to the whole store (about 2 minutes per 100,000 trials), so
+    an update of a few thousand trials into a registry-sized store does not compact it: its few new
+    files slow queries little. Graphs are counted only once the load is known to be large.
+    """
+    if summary.quads < COMPACT_AFTER_QUADS:
+        return False
+    stored_graphs = sum(1 for _ in store.named_graphs())
+    return summary.loaded * COMPACT_SHARE >= stored_graphs
 
 
 @dataclass(frozen=True, slots=True)

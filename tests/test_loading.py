@@ -290,3 +290,15 @@ def test_a_large_load_compacts_the_store_and_says_so(tmp_path: Path, monkeypatch
     summary = load_units(compacted, units, on_compact=lambda: said.append("compacting"))
     assert said == ["compacting"] and summary.quads > 1
     assert set(compacted) == set(plain)
+
+
+def test_a_small_update_of_a_large_store_does_not_compact_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compacting costs in proportion to the whole store: one trial loaded into a store of many is not worth it."""
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    _load(store, [sample_records_dir()])
+    monkeypatch.setattr(kg.loading, "COMPACT_AFTER_QUADS", 1)
+    said: list[str] = []
+    one_record = DATA / "ctgov-json" / "NCT00137072.json"
+    units = units_from_inputs([one_record], MappingOptions(), lambda r: pytest.fail(str(r)))
+    summary = load_units(store, units, on_compact=lambda: said.append("compacting"))
+    assert summary.loaded == 1 and said == []
