@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -251,6 +252,38 @@ def test_conditions_together(store, trials) -> None:
     for r in rows:
         assert int(r["trials"]) == pairs[(r["condition1"], r["condition2"])]
     assert int(rows[0]["trials"]) == max(pairs.values())
+
+
+@pytest.mark.parametrize("trial_count", [3, 400])
+def test_conditions_together_ranks_exactly_with_few_or_many_pairs(trial_count: int) -> None:
+    """Same answer as counting every pair: with fewer pairs than the query's floor needs, and with enough
+    pairs that the floor is above 1 and ties at the 50th place."""
+    ctkg = "https://w3id.org/ctkg/ontology#"
+    rdfs_label = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    random_conditions = random.Random(7)
+    names = [f"Condition {n:02d}" for n in range(40)]
+    weights = [1 / (n + 1) for n in range(40)]
+    store = pyoxigraph.Store()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for name in names:
+        store.add(pyoxigraph.Quad(condition_iri(name), rdfs_label, pyoxigraph.Literal(name), ENTITIES_GRAPH))
+    for number in range(trial_count):
+        trial = pyoxigraph.NamedNode(f"https://w3id.org/ctkg/id/trial/NCT{number:08d}")
+        chosen = set(random_conditions.choices(names, weights, k=random_conditions.randint(1, 6)))
+        for name in chosen:
+            store.add(pyoxigraph.Quad(trial, pyoxigraph.NamedNode(ctkg + "condition"), condition_iri(name),
+                                      pyoxigraph.NamedNode(f"https://w3id.org/ctkg/graph/NCT{number:08d}")))
+        pairs.update(itertools.combinations(sorted(condition_iri(n).value for n in chosen), 2))
+    label = {condition_iri(n).value: n for n in names}
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1], label[item[0][0]], label[item[0][1]]))[:50]
+    if trial_count > 100:
+        assert ranked[-1][1] > 1
+        assert sum(1 for count in pairs.values() if count == ranked[-1][1]) > 1, "no tie at the cut"
+    else:
+        assert 0 < len(pairs) < 50
+    rows = run(store, "conditions-together")
+    assert [(r["condition1"], r["condition2"], int(r["trials"])) for r in rows] == [
+        (first, second, count) for (first, second), count in ranked]
 
 
 def test_parameters_are_typed_and_checked() -> None:
