@@ -29,12 +29,19 @@ from kg.analysis import (
     write_all,
 )
 from kg.analysis.metrics import betweenness_plan, sampled_betweenness
-from kg.analysis.networks import knowledge_graph, selected_trials, trial_similarity_network
+from kg.analysis.networks import (
+    KNOWLEDGE_GRAPH_MAX_STATEMENTS,
+    knowledge_graph,
+    knowledge_graph_size,
+    selected_trials,
+    trial_similarity_network,
+)
 from kg.analysis.plot import plot_network
 from kg.cli import main
 from kg.convert import convert
 from kg.errors import UsageError
 from kg.mapping import trial_triples
+from kg.namespaces import CTKG
 from kg.places import resolve_country
 from kg.readers import read_records
 from kg.resources import sample_records_dir
@@ -241,6 +248,19 @@ def test_knowledge_graph_holds_the_mapped_statements(store: Store) -> None:
     assert got == expected
     assert graph.nodes[node]["type"] == "ctkg:ClinicalTrial"
     assert isinstance(graph, nx.MultiDiGraph)
+
+
+def test_knowledge_graph_size_is_counted_and_large_selections_are_refused(store: Store) -> None:
+    """With fewer selected trials than the sample, the estimate is the count of their graphs' statements."""
+    graphs = {q.graph_name for q in store.quads_for_pattern(None, CTKG.nctId, None, None)}
+    statements = sum(1 for q in store if q.graph_name in graphs)
+    assert knowledge_graph_size(store) == (len(graphs), statements)
+    phase2 = parse_filters(["phase=PHASE2"])
+    trials, estimate = knowledge_graph_size(store, phase2)
+    assert trials == len(selected_trials(store, phase2)) and 0 < estimate < statements
+    with pytest.raises(UsageError, match=f"about {statements:,} statements, more than 1,000.*--where"):
+        knowledge_graph(store, max_statements=1000)
+    assert knowledge_graph(store, phase2, max_statements=estimate).number_of_edges() > 0
 
 
 def iris_of(curie: str) -> str:
@@ -452,8 +472,14 @@ def test_cli_writes_tables_graphs_and_picture(nquads: Path, tmp_path: Path) -> N
 
 
 def test_cli_errors_are_one_line(nquads: Path, tmp_path: Path) -> None:
-    for args in (["-w", "phase=PHASE9"], ["--store", str(tmp_path / "none")], ["--plot-size", "huge"]):
+    for args in (["-w", "phase=PHASE9"], ["--store", str(tmp_path / "none")], ["--plot-size", "huge"],
+                 ["--max-statements", "100"]):
         data = [] if "--store" in args else ["--data", str(nquads)]
-        result = CliRunner().invoke(main, ["analyze", "investigators", *data, *args, "--out", str(tmp_path)])
+        network = "knowledge-graph" if "--max-statements" in args else "investigators"
+        result = CliRunner().invoke(main, ["analyze", network, *data, *args, "--out", str(tmp_path)])
         assert result.exit_code == 2
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("kg: error:")
+
+
+def test_cli_help_states_the_knowledge_graph_limit() -> None:
+    assert f"{KNOWLEDGE_GRAPH_MAX_STATEMENTS:,}" in CliRunner().invoke(main, ["analyze", "--help"]).output

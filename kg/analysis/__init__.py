@@ -20,11 +20,13 @@ from kg.analysis.export import write_all, write_gexf, write_graphml
 from kg.analysis.filters import Filter, parse_filter, parse_filters, trial_selection
 from kg.analysis.metrics import NetworkMetrics, compute_metrics
 from kg.analysis.networks import (
+    KNOWLEDGE_GRAPH_MAX_STATEMENTS,
     NETWORKS,
     build_network,
     condition_intervention_network,
     investigator_network,
     knowledge_graph,
+    knowledge_graph_size,
     projection,
     sponsor_site_network,
     trial_similarity_network,
@@ -32,6 +34,7 @@ from kg.analysis.networks import (
 from kg.analysis.sources import from_files, from_store
 
 __all__ = [
+    "KNOWLEDGE_GRAPH_MAX_STATEMENTS",
     "NETWORKS",
     "Filter",
     "NetworkMetrics",
@@ -42,6 +45,7 @@ __all__ = [
     "from_store",
     "investigator_network",
     "knowledge_graph",
+    "knowledge_graph_size",
     "parse_filter",
     "parse_filters",
     "projection",

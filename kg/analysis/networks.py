@@ -43,6 +43,7 @@ from kg.namespaces import CODE, PREFIXES, RDF, RDFS
 from kg.vocab import SCHEMES
 
 __all__ = [
+    "KNOWLEDGE_GRAPH_MAX_STATEMENTS",
     "NETWORKS",
     "SIMILARITY_FEATURES",
     "NetworkSpec",
@@ -50,6 +51,7 @@ __all__ = [
     "condition_intervention_network",
     "investigator_network",
     "knowledge_graph",
+    "knowledge_graph_size",
     "projection",
     "selected_trials",
     "sponsor_site_network",
@@ -537,6 +539,21 @@ SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {nodes} }} GRAPH <{entities}> {{ ?s ?p ?o 
 """
 """The descriptions of a batch of shared nodes, which live once in the entities graph."""
 _DESCRIPTION_BATCH = 2000
+KNOWLEDGE_GRAPH_MAX_STATEMENTS = 3_000_000
+"""The knowledge graph is refused above this many statements of the selected trials (estimated first).
+
+networkx holds every node and edge as Python dicts: 3,916 trials (633,000 statements, 338,544 edges)
+took 0.8 GB and 112 CPU-s with the metrics; the 100,000 trials of the benchmark registry (16.8 M
+statements) would need over 20 GB. ``--max-statements`` raises the limit for those with the memory."""
+_SIZE_SAMPLE_GRAPHS = 200
+_SELECTED_TRIALS = """SELECT (COUNT(*) AS ?trials) WHERE {{ {selection} }}"""
+_SAMPLE_STATEMENTS = """
+SELECT (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(*) AS ?statements) WHERE {{
+  {{ SELECT ?g WHERE {{ {selection} GRAPH ?g {{ ?trial ctkg:nctId ?nct }} }} LIMIT {sample} }}
+  GRAPH ?g {{ ?s ?p ?o }}
+}}
+"""
+"""Statements of a few selected trials' graphs: with the number of trials, an estimate of the whole."""
 
 
 def _knowledge_rows(
@@ -584,8 +601,24 @@ def _node_type(types: set[str], node: str) -> str:
     return "skos:Concept" if node.startswith(str(CODE)) else ""
 
 
+def knowledge_graph_size(store: Store, filters: Sequence[Filter] = ()) -> tuple[int, int]:
+    """The selected trials and an estimate of their graphs' statements, from a sample of them (a count of
+    every statement would take as long as reading them)."""
+    selection = trial_selection(filters)
+    [(trials,)] = list(select(store, _SELECTED_TRIALS.format(selection=selection)))
+    [(graphs, statements)] = list(select(store, _SAMPLE_STATEMENTS.format(selection=selection,
+                                                                         sample=_SIZE_SAMPLE_GRAPHS)))
+    selected, sampled = int(trials.value), int(graphs.value)  # type: ignore[union-attr]
+    per_trial = int(statements.value) / sampled if sampled else 0  # type: ignore[union-attr]
+    return selected, round(selected * per_trial)
+
+
 def knowledge_graph(
-    store: Store, filters: Sequence[Filter] = (), *, on_rows: Progress | None = None
+    store: Store,
+    filters: Sequence[Filter] = (),
+    *,
+    on_rows: Progress | None = None,
+    max_statements: int = KNOWLEDGE_GRAPH_MAX_STATEMENTS,
 ) -> nx.MultiDiGraph:
     """The selected trials' graphs, with the shared nodes they link to, as a typed ``MultiDiGraph``.
 
@@ -595,7 +628,17 @@ def knowledge_graph(
     ``rdf:type`` and ``rdfs:label`` become node attributes; other literal
     values (titles, dates, descriptions) stay in the store and are not nodes.
     A shared node described by many trials is one node.
+
+    Raises ``UsageError`` before reading anything when the selected trials' graphs hold more than
+    ``max_statements`` statements (estimated by ``knowledge_graph_size``).
     """
+    trials, statements = knowledge_graph_size(store, filters)
+    if statements > max_statements:
+        raise UsageError(
+            f"the knowledge graph of {trials:,} trials would hold about {statements:,} statements, more than "
+            f"{max_statements:,} (networkx needs about 1.3 GB per million): select fewer "
+            "trials with --where (e.g. --where start>=2024 or --where condition=...), or raise --max-statements"
+        )
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[str]] = defaultdict(set)
     edges: list[tuple[str, str, str]] = []
@@ -664,6 +707,7 @@ def build_network(
     *,
     threshold: float = 0.3,
     max_neighbours: int | None = None,
+    max_statements: int = KNOWLEDGE_GRAPH_MAX_STATEMENTS,
     on_rows: Progress | None = None,
 ) -> nx.Graph:
     """The network called ``name`` (a key of ``NETWORKS``) of the trials passing ``filters``."""
@@ -680,5 +724,5 @@ def build_network(
         return trial_similarity_network(store, filters, threshold=threshold, max_neighbours=max_neighbours,
                                         on_rows=on_rows)
     if name == "knowledge-graph":
-        return knowledge_graph(store, filters, on_rows=on_rows)
+        return knowledge_graph(store, filters, on_rows=on_rows, max_statements=max_statements)
     raise UsageError(f"unknown network {name!r} (networks: {', '.join(NETWORKS)})")

@@ -40,10 +40,13 @@ def _size(text: str) -> tuple[int, int]:
               help="trial-similarity: least Jaccard similarity for a link.")
 @click.option("--max-neighbours", type=click.IntRange(min=1),
               help="trial-similarity: keep only each trial's k most similar links.")
+@click.option("--max-statements", type=click.IntRange(min=1),
+              help="knowledge-graph: refuse selections whose trial graphs hold more statements [default: 3,000,000; "
+                   "networkx needs about 1.3 GB per million].")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of Louvain and sampled betweenness.")
 def analyze(network: str, store_dir: str | None, data_files: tuple[str, ...], where: tuple[str, ...],
             out_dir: str | None, top: int, plot: bool, plot_size: str, threshold: float,
-            max_neighbours: int | None, seed: int) -> None:
+            max_neighbours: int | None, max_statements: int | None, seed: int) -> None:
     """Analyse NETWORK of the trial graph and write its metrics, GraphML and GEXF.
 
     \b
@@ -71,7 +74,7 @@ def analyze(network: str, store_dir: str | None, data_files: tuple[str, ...], wh
             store = from_store(store_dir or "kg-store")
         with progress(f"querying {network}", unit=" rows") as bar:
             graph = build_network(store, network, filters, threshold=threshold, max_neighbours=max_neighbours,
-                                  on_rows=bar.update)
+                                  on_rows=bar.update, **({"max_statements": max_statements} if max_statements else {}))
         steps = ("components", "degree", "pagerank", "betweenness", "communities")
         with progress("metrics", unit=" steps", total=len(steps)) as bar:
             def on_step(name: str) -> None:
