@@ -24,6 +24,7 @@ from kg.analysis import (
     build_network,
     compute_metrics,
     from_files,
+    networks,
     parse_filter,
     parse_filters,
     write_all,
@@ -332,7 +333,11 @@ def test_text_and_mesh_filters(store: Store, studies: dict[str, dict]) -> None:
         t for t, s in studies.items() if iris.organization_ref(lead) in _sponsors(s))
 
 
-def test_filters_and_together_and_change_the_network(store: Store, studies: dict[str, dict]) -> None:
+@pytest.mark.parametrize("values_max", [networks.VALUES_MAX_TRIALS, 1], ids=["trials-named", "filter-repeated"])
+def test_filters_and_together_and_change_the_network(store: Store, studies: dict[str, dict], values_max: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same network whether the selected trials are named in the queries or the filter runs in each."""
+    monkeypatch.setattr(networks, "VALUES_MAX_TRIALS", values_max)
     both = parse_filters(["country=US", "start>=2008"])
     us = set(selected_trials(store, both[:1]))
     late = set(selected_trials(store, both[1:]))

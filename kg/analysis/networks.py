@@ -58,6 +58,9 @@ __all__ = [
     "trial_similarity_network",
 ]
 
+VALUES_MAX_TRIALS = 50_000
+"""The most filtered trials a network's queries name one by one (about 3 MB of query text)."""
+
 Progress = Callable[[int], None]
 """Receives the number of result rows read since its last call."""
 _REPORT_EVERY = 20_000
@@ -119,13 +122,16 @@ def _trials(store: Store, filters: Sequence[Filter]) -> str:
     (tens of microseconds, the largest cost of a network at registry scale).
     Filtered trials are selected once and named in a ``VALUES`` block, as a
     network runs several queries and a filter (a country, a text) can cost
-    more than the network itself.
+    more than the network itself; a selection of more than
+    ``VALUES_MAX_TRIALS`` is filtered again in each query instead, as naming
+    hundreds of thousands of trials makes a query text of tens of megabytes.
     """
+    selection = _own(trial_selection(filters), "trial")
     if filters:
-        named = " ".join(str(NamedNode(trial)) for trial in selected_trials(store, filters))
-        selection = f"VALUES ?trial {{ {named} }}"
-    else:
-        selection = _own(trial_selection(filters), "trial")
+        trials = selected_trials(store, filters)
+        if len(trials) <= VALUES_MAX_TRIALS:
+            named = " ".join(str(NamedNode(trial)) for trial in trials)
+            selection = f"VALUES ?trial {{ {named} }}"
     return f"{selection}\n  {_own('?trial ctkg:nctId ?nct', 'trial', 'nct')}"
 
 
