@@ -128,7 +128,7 @@ def _trials(store: Store, filters: Sequence[Filter]) -> str:
     """
     selection = _own(trial_selection(filters), "trial")
     if filters:
-        trials = selected_trials(store, filters)
+        trials = selected_trials(store, filters, limit=VALUES_MAX_TRIALS + 1)
         if len(trials) <= VALUES_MAX_TRIALS:
             named = " ".join(str(NamedNode(trial)) for trial in trials)
             selection = f"VALUES ?trial {{ {named} }}"
@@ -167,9 +167,15 @@ def _by_trial(trials_of: dict[str, set[str]]) -> dict[str, set[str]]:
     return nodes_of
 
 
-def selected_trials(store: Store, filters: Sequence[Filter] = ()) -> list[str]:
-    """IRIs of the trials passing ``filters``, sorted: what every network of them is built from."""
+def selected_trials(store: Store, filters: Sequence[Filter] = (), limit: int | None = None) -> list[str]:
+    """IRIs of the trials passing ``filters``, sorted: what every network of them is built from.
+
+    With ``limit``, at most that many (any of them): enough to tell whether a selection is small,
+    without decoding every trial of a large one.
+    """
     query = f"SELECT DISTINCT ?trial WHERE {{ {trial_selection(filters)} }}"
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
     return sorted(row[0].value for row in select(store, query) if row[0] is not None)
 
 
