@@ -53,8 +53,8 @@ def collect(
     on_rejection: Callable[[Rejection], None] | None = None,
     on_record: Callable[[str], None] | None = None,
     on_duplicate: Callable[[MappedRecord, str], None] | None = None,
-) -> Iterator[str]:
-    """The documents of a mapped record stream, counting into ``summary``.
+) -> Iterator[bytes]:
+    """The documents (UTF-8 N-Triples or N-Quads) of a mapped record stream, counting into ``summary``.
 
     A ``Rejection`` is counted and passed to ``on_rejection``; with ``strict``
     it raises ``RecordError`` instead, which aborts the write. A trial seen

@@ -72,7 +72,7 @@ class GraphUnit:
         nct_id: str | None = None,
         continuation: bool = False,
         *,
-        document: str | None = None,
+        document: bytes | None = None,
         statements: int = 0,
         version: Version | None = None,
     ) -> None:
@@ -84,7 +84,7 @@ class GraphUnit:
         self.continuation = continuation
         """More quads of a graph this file already gave: add, never replace."""
         self.document = document
-        """The unit as N-Quads text (mapped records), or None when it holds ``quads``."""
+        """The unit as UTF-8 N-Quads (mapped records), or None when it holds ``quads``."""
         self._quads = quads if quads is not None or document is not None else []
         self._statements = statements
         self._version: Version | tuple[()] | None = (version or ()) if document is not None else None
@@ -110,7 +110,7 @@ class GraphUnit:
         files) are serialised once, so every unit travels to the store the same way.
         """
         if self.document is not None:
-            return self.document.encode()
+            return self.document
         return pyoxigraph.serialize(self.quads, format=RdfFormat.N_QUADS) or b""
 
     @property

@@ -53,13 +53,15 @@ Version = tuple[str, str]
 class MappedRecord:
     """One trial, mapped: its N-Triples (or N-Quads) document and where it came from.
 
-    ``version`` travels with the document so that a loader can decide "newer
+    The document is UTF-8 bytes, encoded in the worker that mapped it: every consumer (a file,
+    the store's bulk loader) wants bytes, and bytes cross from a worker process without being
+    transcoded twice on the way. ``version`` travels with the document so that a loader can decide "newer
     wins" without parsing the text back into terms.
     """
 
     nct_id: str
     source_file: str
-    document: str
+    document: bytes
     statements: int
     version: Version | None = None
 
@@ -88,11 +90,12 @@ def _map_one(record: Trial | Rejection, quads: bool, options: MappingOptions) ->
     if isinstance(record, Rejection):
         return record
     try:
-        document = trial_nquads(record, options) if quads else trial_ntriples(record, options)
+        text = trial_nquads(record, options) if quads else trial_ntriples(record, options)
     except ValueError as exc:  # a record the mapping refuses (malformed id, unknown code)
         return Rejection(record.provenance.source_file, record.nct_id, "mapping", str(exc))
+    document = text.encode("utf-8")
     return MappedRecord(
-        record.nct_id, record.provenance.source_file, document, document.count("\n"), record_version(record)
+        record.nct_id, record.provenance.source_file, document, document.count(b"\n"), record_version(record)
     )
 
 

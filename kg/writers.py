@@ -126,8 +126,8 @@ def write_rdf(
     pyoxigraph.serialize(statements, stream, output_format.rdf_format, prefixes=prefixes)
 
 
-def write_line_documents(documents: Iterable[str], stream: IO[bytes], output_format: OutputFormat) -> None:
-    """Write a stream of N-Triples (or, for dataset formats, N-Quads) documents in ``output_format``.
+def write_line_documents(documents: Iterable[bytes], stream: IO[bytes], output_format: OutputFormat) -> None:
+    """Write a stream of UTF-8 N-Triples (or, for dataset formats, N-Quads) documents in ``output_format``.
 
     N-Triples and N-Quads are copied as they are: the fast path. Every other
     format is produced by pyoxigraph's streaming serialiser from the parsed
@@ -135,7 +135,7 @@ def write_line_documents(documents: Iterable[str], stream: IO[bytes], output_for
     """
     if output_format in (OutputFormat.NT, OutputFormat.NQ):
         for document in documents:
-            stream.write(document.encode("utf-8"))
+            stream.write(document)
         return
     if output_format.is_dataset:
         statements: Iterator[Triple] | Iterator[Quad] = (

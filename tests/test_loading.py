@@ -172,7 +172,7 @@ def test_a_refused_document_is_rejected_whole(tmp_path: Path, monkeypatch: pytes
     mapped = [m for m in map_inputs([DATA / "ctgov-json"], quads=True, options=MappingOptions())
               if isinstance(m, MappedRecord)]
     bad = mapped[3]
-    broken = bad.document.replace("<https://w3id.org/ctkg/id/trial/", "<not an iri/", 1)
+    broken = bad.document.replace(b"<https://w3id.org/ctkg/id/trial/", b"<not an iri/", 1)
     units = [GraphUnit.of_record(m) for m in mapped]
     units[3] = GraphUnit.of_record(MappedRecord(bad.nct_id, bad.source_file, broken, bad.statements, bad.version))
     store = pyoxigraph.Store(str(tmp_path / "store"))
@@ -190,7 +190,7 @@ def test_a_refused_document_is_rejected_whole(tmp_path: Path, monkeypatch: pytes
 def test_record_units_parse_their_text_only_when_asked() -> None:
     """Consumers that need terms (the endpoint loader) still get the quads of a record unit."""
     [unit] = units_from_inputs([DATA / "ctgov-json" / "NCT00000410.json"], MappingOptions(), print)
-    assert unit.document is not None and unit.statements == unit.document.count("\n")
+    assert unit.document is not None and unit.statements == unit.document.count(b"\n")
     assert len(unit.quads) == unit.statements
     assert unit.version == (version_of(unit.quads) or None)
 
@@ -313,7 +313,7 @@ def _unit(nct: str, updated: str, links_acme: bool) -> GraphUnit:
     if links_acme:
         lines += [f"{trial} <https://w3id.org/ctkg/ontology#leadSponsor> {acme} {graph} .",
                   f'{acme} <http://www.w3.org/2000/01/rdf-schema#label> "Acme" {entities} .']
-    document = "".join(line + "\n" for line in lines)
+    document = "".join(line + "\n" for line in lines).encode()
     return GraphUnit.of_record(MappedRecord(nct, f"{nct}.json", document, len(lines), (updated, "")))
 
 

@@ -61,8 +61,8 @@ _QUAD_BATCH = 500_000
 """Triples of an RDF file handed to the store's bulk loader at a time (about 0.5 GB of memory)."""
 _BLANK = b"_:"
 _DOCUMENT_BATCH = 64 * 1024 * 1024
-"""Characters of mapped N-Triples documents handed to the store's bulk loader at a time: they
-are held three times over (documents, joined, encoded) besides the loader's own copy."""
+"""Bytes of mapped N-Triples documents handed to the store's bulk loader at a time: they are
+held twice over (documents, joined) besides the loader's own copy."""
 
 AUTO_PYSHACL_MAX_TRIPLES = 20_000
 """``auto`` uses pySHACL up to this many triples (a few dozen trials, about a second)."""
@@ -223,17 +223,17 @@ def _fill_store(store: ox.Store, paths: list[str], summary: InputSummary,
             reading(summary.triples)
     records = [p for p in paths if not is_rdf_path(p)]
     if records:
-        documents: list[str] = []
+        documents: list[bytes] = []
         size = 0
         for document in read_documents(records, summary, on_rejection=on_rejection, jobs=jobs):
             documents.append(document)
             size += len(document)
             if size >= _DOCUMENT_BATCH:
-                store.bulk_load("".join(documents).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+                store.bulk_load(b"".join(documents), ox.RdfFormat.N_TRIPLES)
                 documents, size = [], 0
                 reading(summary.trials)
         if documents:
-            store.bulk_load("".join(documents).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(b"".join(documents), ox.RdfFormat.N_TRIPLES)
 
 
 def _input_bytes(paths: list[str]) -> int:

@@ -118,8 +118,8 @@ def read_documents(
     on_rejection: Callable[[Rejection], None] | None = None,
     options: MappingOptions | None = None,
     jobs: int = 1,
-) -> Iterator[str]:
-    """The N-Triples document of every trial read from record inputs (first record of a trial wins)."""
+) -> Iterator[bytes]:
+    """The UTF-8 N-Triples document of every trial read from record inputs (first record of a trial wins)."""
     for path in records:
         if not Path(path).exists():
             raise NoInputError(f"{path}: no such file or folder")
