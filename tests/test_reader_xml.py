@@ -357,6 +357,17 @@ def test_xml_errors_carry_the_line() -> None:
     assert re.search(r"line \d+", rejection.message), rejection.message
 
 
+def test_a_broken_file_does_not_spoil_the_next_one() -> None:
+    """The parser is made once per thread and reused: an error must stay with the file that caused it."""
+    data = LUPUS.read_bytes()
+    first = _only_rejection(_read_bytes(data[: data.index(b"<phase>")], "cut.xml"))
+    (after,) = _read_bytes(data, "whole.xml")
+    again = _only_rejection(_read_bytes(b"<clinical_study><id_info>", "cut-again.xml"))
+    assert isinstance(after, Trial) and after.nct_id == "NCT03219801"
+    assert (first.file, again.file) == ("cut.xml", "cut-again.xml")
+    assert first.message != again.message and "line" in again.message
+
+
 def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET", encoding="utf-8")
