@@ -29,6 +29,7 @@ from pyoxigraph import Quad, Triple
 
 from kg import iris
 from kg import namespaces as ns
+from kg.contact_names import person_name
 from kg.keys import organization_key, slug
 from kg.model import Age, MeshTerm, Organization, PartialDate, PersonRole, Site, Trial
 from kg.places import resolve_country
@@ -404,9 +405,12 @@ def _sponsors(out: _Emitter, node: str, trial: Trial) -> None:
         return
     out.code(node, CTKG.responsiblePartyType, "responsible-party-type", party.party_type)
     if party.investigator_name:
-        person = _person(out, party.investigator_name)
-        out.add(node, CTKG.responsibleParty, person)
-        role = _role(out, node, person, party.investigator_name, "RESPONSIBLE_PARTY", party.investigator_affiliation)
+        name = person_name(party.investigator_name, _organizations(trial))
+        person = _person(out, name) if name else None
+        if person:
+            out.add(node, CTKG.responsibleParty, person)
+        role = _role(out, node, person, name or party.investigator_name, "RESPONSIBLE_PARTY",
+                     party.investigator_affiliation)
         out.text(role, CTKG.jobTitle, party.investigator_title)
     elif party.party_type == "SPONSOR" and lead_key is not None and trial.lead_sponsor is not None:
         out.add(node, CTKG.responsibleParty, _iri(iris.organization_ref(trial.lead_sponsor.name)))
@@ -420,30 +424,44 @@ def _person(out: _Emitter, name: str) -> str:
     return node
 
 
+def _organizations(trial: Trial) -> tuple[Organization, ...]:
+    """The trial's sponsor and collaborators: a contact named after one of them is not a person."""
+    lead = (trial.lead_sponsor,) if trial.lead_sponsor is not None else ()
+    return lead + trial.collaborators
+
+
 def _role(
     out: _Emitter,
     trial_node: str,
-    person: str,
+    person: str | None,
     name: str,
     role_code: str | None,
     affiliation: str | None,
     *parts: str,
 ) -> str:
+    """The trial's role node: played by ``person``, or, when the name names no person, by a contact name."""
     role = out.part(*parts, "role", slug(name), (role_code or "unspecified").lower().replace("_", "-"))
     out.add(trial_node, CTKG.hasRole, role)
     out.add(role, _TYPE, CTKG.TrialRole)
-    out.add(role, CTKG.agent, person)
+    if person is None:
+        if out.first_time(role, "contact name"):  # "Clinical Trials" and "CLINICAL TRIALS" are one role
+            out.text(role, CTKG.contactName, name)
+    else:
+        out.add(role, CTKG.agent, person)
     out.code(role, CTKG.roleType, "role", role_code)
     if affiliation:
         out.add(role, CTKG.affiliation, _organization(out, affiliation))
     return role
 
 
-def _person_role(out: _Emitter, trial_node: str, person_role: PersonRole, *parts: str) -> str:
-    person = _person(out, person_role.name)
-    for degree in person_role.degrees:
-        out.text(person, CTKG.degree, degree)
-    role = _role(out, trial_node, person, person_role.name, person_role.role, person_role.affiliation, *parts)
+def _person_role(out: _Emitter, trial_node: str, trial: Trial, person_role: PersonRole, *parts: str) -> str:
+    name = person_name(person_role.name, _organizations(trial))
+    person = _person(out, name) if name else None
+    if person:
+        for degree in person_role.degrees:
+            out.text(person, CTKG.degree, degree)
+    role = _role(out, trial_node, person, name or person_role.name, person_role.role, person_role.affiliation,
+                 *parts)
     if out.options.include_contact_details:
         out.text(role, SCHEMA.telephone, person_role.phone)
         out.text(role, SCHEMA.email, person_role.email)
@@ -452,9 +470,9 @@ def _person_role(out: _Emitter, trial_node: str, person_role: PersonRole, *parts
 
 def _people(out: _Emitter, node: str, trial: Trial) -> None:
     for official in trial.officials:
-        _person_role(out, node, official)
+        _person_role(out, node, trial, official)
     for contact in trial.central_contacts:
-        _person_role(out, node, contact)
+        _person_role(out, node, trial, contact)
 
 
 def _country_key(out: _Emitter, name: str | None) -> tuple[str, str | None]:
@@ -495,7 +513,7 @@ def _sites(out: _Emitter, node: str, trial: Trial) -> None:
         out.add(participation, CTKG.atSite, site_node)
         out.code(participation, CTKG.recruitmentStatus, "recruitment-status", site.status)
         for contact in site.contacts:
-            role = _person_role(out, node, contact, "site", key)
+            role = _person_role(out, node, trial, contact, "site", key)
             out.add(role, CTKG.atTrialSite, participation)
 
 

@@ -39,9 +39,11 @@ from kg.analysis.networks import (
 )
 from kg.analysis.plot import plot_network
 from kg.cli import main
+from kg.contact_names import person_name
 from kg.convert import convert
 from kg.errors import UsageError
 from kg.mapping import trial_triples
+from kg.model import Organization, Trial
 from kg.namespaces import CTKG
 from kg.places import resolve_country
 from kg.readers import read_records
@@ -81,9 +83,17 @@ def _m(study: dict, *path: str) -> object:
     return node
 
 
-def _person(name: str) -> str:
+def _person(name: str, organizations: list[Organization]) -> str | None:
+    """The person node of a raw name; None for a desk or placeholder (a contact name, no person)."""
     plain, _ = split_degrees(name.strip())
-    return iris.person_ref(plain or name)
+    person = person_name(plain or name, organizations)
+    return iris.person_ref(person) if person else None
+
+
+def _organizations(study: dict) -> list[Organization]:
+    module = _m(study, "sponsorCollaboratorsModule")
+    orgs = [module.get("leadSponsor", {}), *module.get("collaborators", [])]  # type: ignore[union-attr]
+    return [Organization(o["name"], o.get("class")) for o in orgs if o.get("name")]
 
 
 def _people(study: dict) -> set[str]:
@@ -95,7 +105,8 @@ def _people(study: dict) -> set[str]:
     party = _m(study, "sponsorCollaboratorsModule", "responsibleParty")
     if isinstance(party, dict) and party.get("investigatorFullName"):
         names.append(party["investigatorFullName"])
-    return {_person(n) for n in names}
+    organizations = _organizations(study)
+    return {p for n in names if (p := _person(n, organizations))}
 
 
 def _sponsors(study: dict) -> set[str]:
@@ -170,10 +181,15 @@ def test_investigator_attributes_from_records(store: Store) -> None:
     roles: dict[str, set[str]] = defaultdict(set)
     affiliations: dict[str, set[str]] = defaultdict(set)
     for trial in read_records([JSON_DIR]):
-        for person in trial.officials:  # type: ignore[union-attr]
-            roles[iris.person_ref(person.name)].add(person.role or "")
+        assert isinstance(trial, Trial)
+        organizations = [o for o in (trial.lead_sponsor, *trial.collaborators) if o is not None]
+        for person in trial.officials:
+            name = person_name(person.name, organizations)
+            if name is None:  # a desk: no person node
+                continue
+            roles[iris.person_ref(name)].add(person.role or "")
             if person.affiliation:
-                affiliations[iris.person_ref(person.name)].add(person.affiliation)
+                affiliations[iris.person_ref(name)].add(person.affiliation)
     assert roles, "the sample should name officials"
     for person, expected in roles.items():
         assert expected - {""} <= set(graph.nodes[person]["roles"])

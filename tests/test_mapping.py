@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conftest import DATA, read_one
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -126,3 +128,42 @@ def test_quads_put_what_a_trial_owns_in_its_graph_and_shared_nodes_in_the_entiti
     assert any(s.startswith(str(MESH)) for s in shared)
     # the same statements as the triples, each once
     assert sorted(str(q.triple) for q in quads) == sorted(str(t) for t in trial_triples(record))
+
+
+def _role_names(triples: list[Triple], trial: NamedNode) -> tuple[set[str], set[str]]:
+    """(labels of the people, contact names) of the trial's roles."""
+    people, contacts = set(), set()
+    for role in _objects(triples, trial, CTKG.hasRole):
+        for person in _objects(triples, role, CTKG.agent):
+            people.update(label.value for label in _objects(triples, person, RDFS.label))
+        contacts.update(name.value for name in _objects(triples, role, CTKG.contactName))
+    return people, contacts
+
+
+def test_desks_and_placeholders_in_person_fields_are_contact_names_not_people() -> None:
+    """A call centre or "Bayer Study Director" is no person: it would join thousands of unrelated trials."""
+    cases = {
+        "ctgov-xml/NCT00001506.xml": "For more information at the NIH Clinical Center contact Office of Patient "
+                                     "Recruitment (OPR)",
+        "ctgov-json/NCT00377793.json": "Bayer Study Director",
+        "ctgov-json/NCT00137072.json": "Pfizer CT.gov Call Center",
+    }
+    for path, desk in cases.items():
+        triples = trial_triples(read_one(DATA / path))
+        trial = next(t.subject for t in triples if t.predicate == RDF.type and t.object == CTKG.ClinicalTrial)
+        people, contacts = _role_names(triples, trial)
+        assert desk in contacts and desk not in people, path
+        assert not [t for t in triples if t.subject == person_iri(desk)], path
+    # the people of the NIH record stay people
+    triples = trial_triples(read_one(DATA / "ctgov-xml" / "NCT00001506.xml"))
+    people, _ = _role_names(triples, trial_iri("NCT00001506"))
+    assert people and all("Clinical Center" not in p for p in people)
+
+
+def test_a_role_keeps_one_contact_name_when_spellings_differ() -> None:
+    """Two spellings of one desk key one role node; it keeps the first, so the role has one name."""
+    record = read_one(JSON_DIR / "NCT00377793.json")
+    officials = (*record.officials, replace(record.officials[0], name="BAYER STUDY DIRECTOR"))
+    triples = trial_triples(replace(record, officials=officials))
+    [role] = [r for r in _objects(triples, trial_iri("NCT00377793"), CTKG.hasRole)]
+    assert _objects(triples, role, CTKG.contactName) == [Literal("Bayer Study Director")]

@@ -302,7 +302,8 @@ def _full_trials() -> tuple[Trial, ...]:
             "PRINCIPAL_INVESTIGATOR", "Bea Lead", ("MD",), "Professor of Medicine", "Example University"
         ),
         officials=(PersonRole("Bea Lead", "PRINCIPAL_INVESTIGATOR", "Example University", ("MD", "PhD")),),
-        central_contacts=(PersonRole("Cy Central", "CONTACT", None, (), "+1 555 0101", "cy@example.org"),),
+        central_contacts=(PersonRole("Cy Central", "CONTACT", None, (), "+1 555 0101", "cy@example.org"),
+                          PersonRole("Example Clinical Trials Call Center", "CONTACT")),
         sites=(
             Site(
                 facility="Example Hospital",

@@ -316,6 +316,19 @@ def _neutral_text(t: Triples) -> Triples:
             for x in t]
 
 
+def _first_role(t: Triples) -> ox.NamedNode:
+    return _first(t, "hasRole")
+
+
+def _role_without_person(t: Triples) -> Triples:
+    role = _first_role(t)
+    return [x for x in t if not (x.subject == role and x.predicate == _n("agent"))]
+
+
+def _role_with_contact_name(t: Triples) -> Triples:
+    return [*t, ox.Triple(_first_role(t), _n("contactName"), ox.Literal("Clinical Trials Call Center"))]
+
+
 def _say(text: str) -> Mutation:
     return lambda t: _replace(t, TRIAL, _n("detailedDescription"), ox.Literal(text))
 
@@ -366,6 +379,10 @@ def _rule_cases() -> Iterator[Case]:
                (CTSH + "NoPrimaryCompletionDate", SH + "SPARQLConstraintComponent"), today=early)
     yield Case("randomisation-in-text", "seed-xml", _say("Patients were randomly assigned to two groups."),
                (CTSH + "RandomisationOnlyInText", SH + "SPARQLConstraintComponent"), today=early, prepare=_neutral_text)
+    yield Case("role-without-person", "seed-xml", _role_without_person,
+               (CTSH + "RoleNamesSomeone", SH + "SPARQLConstraintComponent"), today=early)
+    yield Case("role-with-person-and-contact", "seed-xml", _role_with_contact_name,
+               (CTSH + "RoleNotBothPersonAndContact", SH + "SPARQLConstraintComponent"), today=early)
     yield Case("control-group-one-arm", "seed-page", _say("Results are compared with a control group."),
                (CTSH + "ControlGroupWithOneArm", SH + "SPARQLConstraintComponent"), prepare=_neutral_text)
 
