@@ -7,7 +7,7 @@ by the number of copies:
 
 * lead sponsors and collaborators keep their real name with probability 0.6
   (big sponsors accumulate many trials), otherwise they become a new
-  organisation ("<name> 7Q");
+  organisation ("<name> Qh"), and so on for the others;
 * investigators and contacts keep their name with probability 0.15: a long
   tail of people seen in one trial, and a core seen in many;
 * site facilities keep their name with probability 0.5 (large hospitals host
@@ -50,8 +50,18 @@ def load_originals() -> list[tuple[str, bytes]]:
 
 
 def _tag(copy: int) -> str:
-    """A short, readable marker for one copy: 1 -> "1B", 27 -> "27B"."""
-    return f"{copy}{chr(ord('A') + copy % 26)}"
+    """A short marker for one copy, in letters only: 1 -> "Qb", 27 -> "Qbb", 2261 -> "Qdiz".
+
+    No digits: a name with a digit in it reads as a phone number or a placeholder ("Site 0259"),
+    which the mapping keeps as a contact name instead of a person, so "Jane Doe 7H" would take
+    every renamed investigator out of the people the benchmark measures.
+    """
+    letters = ""
+    while True:
+        copy, digit = divmod(copy, 26)
+        letters = chr(ord("a") + digit) + letters
+        if copy == 0:
+            return f"Q{letters}"
 
 
 class _Renamer:
