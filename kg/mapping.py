@@ -405,12 +405,10 @@ def _sponsors(out: _Emitter, node: str, trial: Trial) -> None:
         return
     out.code(node, CTKG.responsiblePartyType, "responsible-party-type", party.party_type)
     if party.investigator_name:
-        name = person_name(party.investigator_name, _organizations(trial))
-        person = _person(out, name) if name else None
+        person, name = _played_by(out, party.investigator_name, _organizations(trial))
         if person:
             out.add(node, CTKG.responsibleParty, person)
-        role = _role(out, node, person, name or party.investigator_name, "RESPONSIBLE_PARTY",
-                     party.investigator_affiliation)
+        role = _role(out, node, person, name, "RESPONSIBLE_PARTY", party.investigator_affiliation)
         out.text(role, CTKG.jobTitle, party.investigator_title)
     elif party.party_type == "SPONSOR" and lead_key is not None and trial.lead_sponsor is not None:
         out.add(node, CTKG.responsibleParty, _iri(iris.organization_ref(trial.lead_sponsor.name)))
@@ -428,6 +426,12 @@ def _organizations(trial: Trial) -> tuple[Organization, ...]:
     """The trial's sponsor and collaborators: a contact named after one of them is not a person."""
     lead = (trial.lead_sponsor,) if trial.lead_sponsor is not None else ()
     return lead + trial.collaborators
+
+
+def _played_by(out: _Emitter, name: str, organizations: tuple[Organization, ...]) -> tuple[str | None, str]:
+    """(person node or None for a desk or placeholder, the name that keys the role) of a person field."""
+    plain = person_name(name, organizations)
+    return (_person(out, plain), plain) if plain else (None, name)
 
 
 def _role(
@@ -454,14 +458,14 @@ def _role(
     return role
 
 
-def _person_role(out: _Emitter, trial_node: str, trial: Trial, person_role: PersonRole, *parts: str) -> str:
-    name = person_name(person_role.name, _organizations(trial))
-    person = _person(out, name) if name else None
+def _person_role(
+    out: _Emitter, trial_node: str, organizations: tuple[Organization, ...], person_role: PersonRole, *parts: str
+) -> str:
+    person, name = _played_by(out, person_role.name, organizations)
     if person:
         for degree in person_role.degrees:
             out.text(person, CTKG.degree, degree)
-    role = _role(out, trial_node, person, name or person_role.name, person_role.role, person_role.affiliation,
-                 *parts)
+    role = _role(out, trial_node, person, name, person_role.role, person_role.affiliation, *parts)
     if out.options.include_contact_details:
         out.text(role, SCHEMA.telephone, person_role.phone)
         out.text(role, SCHEMA.email, person_role.email)
@@ -469,10 +473,11 @@ def _person_role(out: _Emitter, trial_node: str, trial: Trial, person_role: Pers
 
 
 def _people(out: _Emitter, node: str, trial: Trial) -> None:
+    organizations = _organizations(trial)
     for official in trial.officials:
-        _person_role(out, node, trial, official)
+        _person_role(out, node, organizations, official)
     for contact in trial.central_contacts:
-        _person_role(out, node, trial, contact)
+        _person_role(out, node, organizations, contact)
 
 
 def _country_key(out: _Emitter, name: str | None) -> tuple[str, str | None]:
@@ -500,6 +505,7 @@ def _sites(out: _Emitter, node: str, trial: Trial) -> None:
     """
     used: set[str] = set()
     countries: set[str] = set()
+    organizations = _organizations(trial)
     for site in trial.sites:
         site_node, country = _site(out, site)
         if country is not None and country not in countries:
@@ -513,7 +519,7 @@ def _sites(out: _Emitter, node: str, trial: Trial) -> None:
         out.add(participation, CTKG.atSite, site_node)
         out.code(participation, CTKG.recruitmentStatus, "recruitment-status", site.status)
         for contact in site.contacts:
-            role = _person_role(out, node, trial, contact, "site", key)
+            role = _person_role(out, node, organizations, contact, "site", key)
             out.add(role, CTKG.atTrialSite, participation)
 
 
