@@ -7,11 +7,11 @@ harness can attribute wall time and peak memory to this stage only (see ``bench_
 
 Stages: ``generate`` (a scaled record set), ``rdflib-per-record`` (the conversion baseline),
 ``load``, ``validate``, ``compare`` (two engines' results), ``params`` (query parameters taken from
-the data), ``query``, ``rdflib-queries`` (the query baseline), ``export``. The harness itself stays
-small: a child's ``ru_maxrss`` starts at its parent's peak (the kernel carries it across ``exec``),
-so everything that needs memory runs here. Conversion itself and the networks are run by
-``convert_bench.py`` and ``analysis_bench.py``'s child commands, so every benchmark times the same
-code.
+the data), ``query``, ``rdflib-queries`` (the query baseline), ``export``, ``profile`` (conversion's
+time by phase). The harness itself stays small: a child's ``ru_maxrss`` starts at its parent's peak
+(the kernel carries it across ``exec``), so everything that needs memory runs here. Conversion
+itself and the networks are run by ``convert_bench.py`` and ``analysis_bench.py``'s child commands,
+so every benchmark times the same code.
 """
 
 from __future__ import annotations
@@ -132,15 +132,23 @@ def validate(graph: str, engine: str, today: str, results: str, work: str, jobs:
     """``kg validate`` with one engine; the results are pickled to ``results`` (unless "-") for comparison."""
     from kg.validation import validate as run
 
+    checking: list[float] = []
+
+    def on_progress(stage: str, _done: int, _total: int | None) -> None:
+        if stage == "checking" and not checking:
+            checking.append(time.perf_counter())
+
     started = time.perf_counter()
-    report = run([graph], engine=engine, today=date.fromisoformat(today), store_dir=work, jobs=int(jobs))
-    seconds = time.perf_counter() - started
+    report = run([graph], engine=engine, today=date.fromisoformat(today), store_dir=work, jobs=int(jobs),
+                 on_progress=on_progress)
+    ended = time.perf_counter()
     if results != "-":
         with open(results, "wb") as stream:
             pickle.dump(sorted(report.results), stream)
     counts = {severity.value: count for severity, count in report.counts().items()}
-    _emit(triples=report.triples, seconds=seconds, violations=counts.get("violation", 0),
-          warnings=counts.get("warning", 0), infos=counts.get("info", 0), done=True)
+    split = {"reading_seconds": checking[0] - started, "checking_seconds": ended - checking[0]} if checking else {}
+    _emit(triples=report.triples, seconds=ended - started, violations=counts.get("violation", 0),
+          warnings=counts.get("warning", 0), infos=counts.get("info", 0), **split, done=True)
 
 
 def query(store_dir: str, name: str, text_file: str, repeats: str) -> None:
@@ -193,6 +201,64 @@ def generate(count: str, output: str) -> None:
     originals = load_originals()
     build_archive(originals, int(count), Path(output))
     _emit(records=int(count), originals=len(originals), seconds=time.perf_counter() - started, done=True)
+
+
+def profile(archive: str, output: str, limit: str) -> None:
+    """Where one core's conversion time goes: each phase of ``kg convert`` timed alone, in order.
+
+    The first ``limit`` files of ``archive`` go through the same steps as a conversion worker, one
+    phase over all of them before the next, so each phase's time is its own: unzipping, parsing the
+    JSON or XML syntax, building the record model from it (the reader's time less the syntax), the
+    mapping to N-Triples text, encoding it, and writing it to ``output``. The targets that are missed
+    are missed by time per record, and this says which layer that time is spent in.
+    """
+    import io
+    from itertools import islice
+
+    from lxml import etree
+
+    from kg.mapping import MappingOptions, trial_ntriples
+    from kg.model import Trial
+    from kg.readers import read_source
+    from kg.readers.sources import Source, iter_sources
+
+    clock = time.perf_counter
+    seconds: dict[str, float] = {}
+    started = clock()
+    files = [(s.name, s.read()) for s in islice(iter_sources([archive]), int(limit)) if isinstance(s, Source)]
+    seconds["unzip"] = clock() - started
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)  # as the XML reader's
+    started = clock()
+    for _, data in files:
+        if data.lstrip()[:1] == b"<":
+            etree.fromstring(data, parser)
+        else:
+            json.loads(data)
+    syntax = clock() - started
+
+    started = clock()
+    records = [record for name, data in files
+               for record in read_source(Source(name, lambda data=data: io.BytesIO(data), len(data)))]
+    seconds["syntax"], seconds["model"] = syntax, clock() - started - syntax
+
+    options = MappingOptions()
+    trials = [r for r in records if isinstance(r, Trial)]
+    started = clock()
+    texts = [trial_ntriples(trial, options) for trial in trials]
+    seconds["mapping"] = clock() - started
+
+    started = clock()
+    documents = [text.encode("utf-8") for text in texts]
+    seconds["encoding"] = clock() - started
+
+    started = clock()
+    with open(output, "wb") as stream:
+        for document in documents:
+            stream.write(document)
+    seconds["writing"] = clock() - started
+    triples = sum(document.count(b"\n") for document in documents)
+    _emit(files=len(files), records=len(trials), triples=triples, seconds=seconds, done=True)
 
 
 _PICKS = {
@@ -276,6 +342,7 @@ STAGES: dict[str, Callable[..., None]] = {
     "query": query,
     "rdflib-queries": rdflib_queries,
     "export": export,
+    "profile": profile,
 }
 
 

@@ -32,6 +32,7 @@ __all__ = ["Measured", "python_argv", "run_measured"]
 
 _POLL_SECONDS = 0.1
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass
@@ -53,6 +54,10 @@ class Measured:
     returncode: int | None
     lines: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    cpu_main_seconds: float | None = None
+    """CPU time of the child process itself, as last sampled from ``/proc`` (None where there is none)."""
+    cpu_others_seconds: float | None = None
+    """CPU time of all its descendants (worker processes, a fork server), as last sampled."""
 
     @property
     def ok(self) -> bool:
@@ -66,6 +71,9 @@ class Measured:
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "seconds": round(self.seconds, 3), "cpu_seconds": round(self.cpu_seconds, 3),
                 "peak_rss_mb": round(self.peak_rss_mb, 1), "peak_tree_mb": round(self.peak_tree_mb, 1),
+                **({"cpu_main_seconds": round(self.cpu_main_seconds, 2),
+                    "cpu_others_seconds": round(self.cpu_others_seconds or 0.0, 2)}
+                   if self.cpu_main_seconds is not None else {}),
                 **({"error": self.error} if self.error else {})}
 
 
@@ -88,14 +96,22 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _tree_rss_mb(pid: int) -> float:
+def _sample_tree(pid: int, cpu: dict[int, float]) -> float:
+    """The resident memory of the process tree in MB; each member's CPU seconds so far go into ``cpu``.
+
+    A process's CPU time only grows, so the last sample of one that has since exited is kept: the
+    split between the stage's own process and its workers is then exact to within one poll.
+    """
     total_kb = 0
     for member in _descendants(pid):
         try:
             fields = Path(f"/proc/{member}/statm").read_text().split()
+            stat = Path(f"/proc/{member}/stat").read_text()
         except OSError:
             continue
         total_kb += int(fields[1]) * _PAGE_KB
+        after_name = stat.rsplit(")", 1)[1].split()  # the name may hold spaces; utime, stime are fields 14, 15
+        cpu[member] = max(cpu.get(member, 0.0), (int(after_name[11]) + int(after_name[12])) / _TICKS)
     return total_kb / 1024
 
 
@@ -120,13 +136,14 @@ def run_measured(
         child = subprocess.Popen(argv, stdout=out, stderr=err, start_new_session=True,
                                  env={**os.environ, **(env or {})})
         status, peak_tree = "ok", 0.0
+        cpu: dict[int, float] = {}
         wait_status, usage = 0, None
         try:
             while True:
                 pid, wait_status, usage = os.wait4(child.pid, os.WNOHANG)
                 if pid == child.pid:
                     break
-                peak_tree = max(peak_tree, _tree_rss_mb(child.pid))
+                peak_tree = max(peak_tree, _sample_tree(child.pid, cpu))
                 elapsed = time.perf_counter() - started
                 if timeout is not None and elapsed > timeout:
                     status = "timeout"
@@ -158,8 +175,11 @@ def run_measured(
         error = f"stopped after {timeout:.0f} s"
     elif status == "memory":
         error = f"stopped at {memory_cap_mb:,.0f} MB resident memory"
+    own = cpu.get(child.pid)  # as last sampled: its rusage would also count the descendants it waited for
+    others = sum(v for k, v in cpu.items() if k != child.pid) if cpu else None
     return Measured(status, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                    max(peak_tree, usage.ru_maxrss / 1024), returncode, lines, error)
+                    max(peak_tree, usage.ru_maxrss / 1024), returncode, lines, error,
+                    cpu_main_seconds=own, cpu_others_seconds=others)
 
 
 def _stop(pid: int) -> None:

@@ -235,7 +235,14 @@ def _header(results: Json) -> list[str]:
     m, v = results["machine"], results["versions"]
     state = "" if results.get("complete") else \
         "\n**Incomplete run**: the harness was still running or was stopped; missing numbers say so.\n"
-    merged = f" Merged with the results of {results['merged_from']}." if results.get("merged_from") else ""
+    merged = ""
+    if results.get("merged_runs"):
+        runs = [run["generated"] + (f" ({_secs(run['elapsed_seconds'])}: `{run['command']}`)"
+                                    if run.get("command") else "") for run in results["merged_runs"]]
+        merged = (" Merged with earlier runs on this machine, whose numbers are kept for the scales and stages "
+                  "not run again: " + "; ".join(runs) + ".")
+    elif results.get("merged_from"):
+        merged = f" Merged with the results of {results['merged_from']}."
     return [
         "# Registry-scale benchmark results",
         "",
@@ -262,6 +269,89 @@ def _header(results: Json) -> list[str]:
 def _targets_section(results: Json) -> list[str]:
     rows = [[t["target"], f"**{t['status']}**", t["measured"]] for t in targets(results)]
     return ["## Targets", "", *_table(["target", "status", "measured"], rows, "---|---|---"), ""]
+
+
+_PHASES = {
+    "unzip": "unzipping the archive's files",
+    "syntax": "parsing the JSON or XML syntax",
+    "model": "building the record model from it (readers)",
+    "mapping": "mapping records to N-Triples text",
+    "encoding": "encoding the text to UTF-8",
+    "writing": "writing the file",
+}
+
+
+def _conversion_time(results: Json) -> list[str]:
+    profile = results.get("profile", {"status": "not run", "reason": "not run yet"})
+    out = ["### Conversion, phase by phase", ""]
+    if profile.get("status") != "ok":
+        return [*out, _why(profile), ""]
+    seconds, records = profile["seconds"], profile["records"]
+    total = sum(seconds.values())
+    rows = [[_PHASES.get(phase, phase), _secs(spent), f"{spent / total:.0%}", _num(1e6 * spent / records)]
+            for phase, spent in seconds.items()]
+    rows.append(["**all**", _secs(total), "100%", _num(1e6 * total / records)])
+    out += [f"Each phase of a conversion worker timed alone, one after the other, over the first {records:,} "
+            "records on one core (`bench_children.py profile`; the records held in memory between phases).", "",
+            *_table(["phase", "time", "share", "µs per record"], rows, "---|---:|---:|---:"), ""]
+    per_record = []
+    for key, scale in sorted(results.get("scales", {}).items(), key=lambda kv: int(kv[0])):
+        run = _convert_run(scale.get("convert", {}), 1)
+        if run and run["status"] == "ok" and run.get("convert_seconds"):
+            per_record.append(f"{int(key):,}: {_num(1e6 * run['convert_seconds'] / run['converted'])} µs")
+    if per_record:
+        out += ["One core's time per record in the measured 1-job conversions (inside `convert()`, every phase "
+                "and the process's own bookkeeping): " + "; ".join(per_record) + ".", ""]
+    cpu_rows = []
+    for key, scale in sorted(results.get("scales", {}).items(), key=lambda kv: int(kv[0])):
+        for run in scale.get("convert", {}).get("runs", []):
+            if run["status"] != "ok" or run.get("cpu_main_seconds") is None:
+                continue
+            main, workers = run["cpu_main_seconds"], run["cpu_others_seconds"]
+            converted = run["converted"]
+            cpu_rows.append([f"{int(key):,}", str(run["jobs"]), _secs(run["seconds"]), _secs(main), _secs(workers),
+                             _num(1e6 * main / converted), _num(1e6 * workers / converted),
+                             _num(1e6 * (main + workers) / converted), f"{(main + workers) / run['seconds']:.2f}"])
+    if cpu_rows:
+        out += ["CPU time of each conversion, sampled from `/proc` while it ran: the main process (walking the "
+                "archive, unzipping, handing records to the workers and writing their documents) and its worker "
+                "processes (parsing and mapping); cores busy = all CPU time / wall time.", "",
+                *_table(["records", "jobs", "wall", "CPU, main", "CPU, workers", "µs per record, main",
+                         "µs per record, workers", "µs per record, all", "cores busy"], cpu_rows), ""]
+    budget = 1e6 * CONVERT_MAX_S * 2 / REGISTRY
+    two_jobs = [row for row in cpu_rows if row[1] == "2"]
+    spent = f"; the largest 2-job conversion above used {two_jobs[-1][7]} µs ({two_jobs[-1][0]} records)" \
+        if two_jobs else ""
+    out += [f"The {CONVERT_MAX_S / 60:.0f}-minute target for {REGISTRY:,} records on 2 cores allows "
+            f"{_num(budget)} µs of CPU per record with both cores busy all the time; the phases above take "
+            f"{_num(1e6 * total / records)} µs on their own{spent}.", ""]
+    return out
+
+
+def _load_time(results: Json) -> list[str]:
+    rows = []
+    for key, scale in sorted(results.get("scales", {}).items(), key=lambda kv: int(kv[0])):
+        load = scale.get("load", {})
+        if load.get("status") != "ok":
+            continue
+        run = _convert_run(scale.get("convert", {}), load.get("jobs", 1))
+        if not run or run["status"] != "ok":
+            continue
+        rest = load["seconds"] - run["seconds"]
+        rows.append([f"{int(key):,}", str(load.get("jobs", 1)), _secs(load["seconds"]), _secs(run["seconds"]),
+                     _secs(rest), f"{rest / load['seconds']:.0%}"])
+    if not rows:
+        return []
+    return ["### Loading: the store's share", "",
+            "`kg load` reads and maps the records exactly as `kg convert` does, on the same worker processes. "
+            "What a load takes beyond the conversion of the same records on as many jobs is the store's: "
+            "writing each trial's graph, the replace and newer-wins checks, and the indexes (a lower bound, since "
+            "the conversion also writes its file).", "",
+            *_table(["records", "jobs", "load", "convert", "load − convert", "share of the load"], rows), ""]
+
+
+def _time_section(results: Json) -> list[str]:
+    return ["## Where the time goes", "", *_conversion_time(results), *_load_time(results)]
 
 
 def _records_section(results: Json) -> list[str]:
@@ -328,13 +418,18 @@ def _load_section(results: Json) -> list[str]:
 
 
 def _validate_section(results: Json) -> list[str]:
+    note = "`kg validate graph.nt --engine sparql` over the converted N-Triples (reading the file included)."
+    split = any("reading_seconds" in scale.get("validate", {}) for scale in results.get("scales", {}).values())
+    if split:  # measured by harnesses since the split was added; "—" for earlier runs
+        note += " *Reading* is the file into the on-disk store (and compacting it), *checks* the compiled queries."
     return _simple_section(
-        results, "validate", "Validation: the compiled SHACL engine",
-        "`kg validate graph.nt --engine sparql` over the converted N-Triples (reading the file included).",
-        ["trials", "time", "trials/s", "triples", "peak MB", "violations", "warnings", "infos"],
-        lambda n, e: [_secs(e["seconds"]), _num(n / e["seconds"]), _num(e.get("triples")),
-                   _mb(e["peak_tree_mb"]), _num(e.get("violations")), _num(e.get("warnings")),
-                   _num(e.get("infos"))])
+        results, "validate", "Validation: the compiled SHACL engine", note,
+        ["trials", "time", *(["reading", "checks"] if split else []), "trials/s", "triples", "peak MB", "violations",
+         "warnings", "infos"],
+        lambda n, e: [_secs(e["seconds"]),
+                      *([_secs(e.get("reading_seconds")), _secs(e.get("checking_seconds"))] if split else []),
+                      _num(n / e["seconds"]), _num(e.get("triples")), _mb(e["peak_tree_mb"]),
+                      _num(e.get("violations")), _num(e.get("warnings")), _num(e.get("infos"))])
 
 
 def _queries_section(results: Json) -> list[str]:
@@ -502,7 +597,7 @@ def _baselines_section(results: Json) -> list[str]:
 
 def render_markdown(results: Json) -> str:
     """The whole RESULTS.md."""
-    lines = [*_header(results), *_targets_section(results), *_records_section(results),
+    lines = [*_header(results), *_targets_section(results), *_time_section(results), *_records_section(results),
              *_convert_section(results), *_validate_section(results), *_load_section(results),
              *_queries_section(results), *_networks_section(results), *_baselines_section(results)]
     return "\n".join(lines).rstrip() + "\n"

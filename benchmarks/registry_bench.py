@@ -112,6 +112,7 @@ class Options:
     baselines: bool
     rdflib_records: int
     rdflib_convert_timeout: float
+    profile_records: int
     pyshacl_records: list[int]
     pyshacl_timeout: float
     rdflib_query_records: list[int]
@@ -210,7 +211,8 @@ class Bench:
         if measured.ok:
             result = measured.last
             entry.update(triples=result["triples"], validate_seconds=round(result["seconds"], 3),
-                         violations=result["violations"], warnings=result["warnings"], infos=result["infos"])
+                         violations=result["violations"], warnings=result["warnings"], infos=result["infos"],
+                         **{k: round(result[k], 3) for k in ("reading_seconds", "checking_seconds") if k in result})
             return entry, results if keep_results else None
         _remove(results)
         return entry, None
@@ -353,6 +355,30 @@ class Bench:
                              communities=result["communities"])
             runs.append(entry)
         return runs
+
+    # -- where the time goes ------------------------------------------------------------------
+
+    def run_profile(self) -> Json:
+        """Conversion's time per phase on one core, over the first ``--profile-records`` records.
+
+        The conversion targets are missed or met by time per record; this says which layer spends
+        it (unzip, syntax, record model, mapping, encoding, writing), measured as each phase alone.
+        """
+        count = self.options.profile_records
+        if "convert" not in self.options.stages:
+            return _not_run("convert stage not selected")
+        if count == 0:
+            return _not_run("turned off (--profile-records 0)")
+        archive, _ = self.archive(count)
+        output = self.work / f"profile-{count}.nt"
+        measured = self.measure(f"profile-{count}", python_argv(CHILDREN, "profile", archive, output, count))
+        _remove(output)
+        if not measured.ok:
+            return {"records": count, **measured.as_dict()}
+        last = measured.last
+        return {"records": last["records"], "triples": last["triples"],
+                "seconds": {k: round(v, 4) for k, v in last["seconds"].items()}, "status": "ok",
+                "peak_tree_mb": measured.peak_tree_mb, "measured_at": _now()}
 
     # -- baselines ---------------------------------------------------------------------------
 
@@ -510,6 +536,9 @@ def _parse_args(argv: list[str] | None) -> Options:
                              "extrapolated to each scale)")
     parser.add_argument("--rdflib-convert-timeout", type=float, default=300.0,
                         help="seconds the rdflib-Graph-per-record baseline may run (default 300)")
+    parser.add_argument("--profile-records", type=int, default=5000,
+                        help="records on which conversion's time is split by phase, one core (default 5000; "
+                             "0 skips it)")
     parser.add_argument("--pyshacl-records", type=int, nargs="+", default=[100],
                         help="trial counts at which whole-graph pySHACL is compared with our validator "
                              "(default 100; on 2 cores it needs about 2 minutes for 100, 5 for 200, 10 for 500)")
@@ -551,9 +580,12 @@ def _parse_args(argv: list[str] | None) -> Options:
         parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
     if any(n < 1 for n in [*args.scales, *args.jobs, *args.pyshacl_records, *args.rdflib_query_records]):
         parser.error("scales, jobs and record counts must be positive")
+    if args.profile_records < 0:
+        parser.error("--profile-records must be 0 or more")
     return Options(scales=args.scales, stages=[s for s in STAGES if s in stages], workdir=args.workdir.resolve(),
                    jobs=args.jobs, baselines=args.baselines, rdflib_records=args.rdflib_records,
-                   rdflib_convert_timeout=args.rdflib_convert_timeout, pyshacl_records=args.pyshacl_records,
+                   rdflib_convert_timeout=args.rdflib_convert_timeout, profile_records=args.profile_records,
+                   pyshacl_records=args.pyshacl_records,
                    pyshacl_timeout=args.pyshacl_timeout, rdflib_query_records=args.rdflib_query_records,
                    rdflib_query_timeout=args.rdflib_query_timeout,
                    baseline_memory_mb=args.baseline_memory_gb * 1024,
@@ -577,6 +609,11 @@ def _merge(previous: Json, current: Json) -> Json:
         if not (isinstance(entry, dict) and entry.get("status") == "not run" and name in baselines):
             baselines[name] = entry
     merged["baselines"] = baselines
+    if current.get("profile", {}).get("status") == "not run" and "profile" in previous:
+        merged["profile"] = previous["profile"]
+    earlier = previous.get("merged_runs") or (
+        [{"generated": previous["merged_from"]}] if previous.get("merged_from") else [])
+    merged["merged_runs"] = [*earlier, {k: previous.get(k) for k in ("generated", "command", "elapsed_seconds")}]
     merged["merged_from"] = previous.get("generated")
     return merged
 
@@ -599,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         "options": {**{k: v for k, v in vars(options).items() if k not in ("workdir", "output_dir")},
                     "baseline_memory_mb": round(options.baseline_memory_mb),
                     "stage_memory_mb": round(options.stage_memory_mb)},
-        "originals": 0, "scales": {}, "baselines": {},
+        "originals": 0, "scales": {}, "profile": _not_run("not run yet"), "baselines": {},
     }
     options.output_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = options.output_dir / "results.json", options.output_dir / "RESULTS.md"
@@ -624,6 +661,7 @@ def main(argv: list[str] | None = None) -> int:
     for count in options.scales:
         results["scales"][str(count)] = bench.run_scale(count)
         save(complete=False)
+    results["profile"] = bench.run_profile()
     results["baselines"] = bench.run_baselines(results["scales"])
     save(complete=True)
     _log(f"done in {time.perf_counter() - started:.0f} s: wrote {md_path} and {json_path}")
