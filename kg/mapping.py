@@ -84,7 +84,13 @@ _DIGITS = re.compile(r"^[0-9]+$")
 
 
 def _lit(text: str) -> str:
-    """A plain string literal in N-Triples syntax."""
+    """A plain string literal in N-Triples syntax.
+
+    Most text needs no escape; a printable string without quote or backslash is proved
+    so by three scans in C, about twice as fast as the regular expression that decides the rest.
+    """
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     if _NEEDS_ESCAPE.search(text):
         text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         text = _RARE.sub(_rare_escape, text.replace("\t", "\\t"))
@@ -191,7 +197,10 @@ def trial_lines(trial: Trial, options: MappingOptions | None = None) -> list[str
 def trial_ntriples(trial: Trial, options: MappingOptions | None = None) -> str:
     """One trial as an N-Triples document."""
     lines = trial_lines(trial, options)
-    return " .\n".join(lines) + " .\n" if lines else ""
+    if not lines:
+        return ""
+    lines.append("")  # the last statement's " .\n" too, without copying the whole document again
+    return " .\n".join(lines)
 
 
 def trial_nquads(trial: Trial, options: MappingOptions | None = None) -> str:

@@ -203,3 +203,72 @@ def test_bulk_archives_of_both_formats(tmp_path: Path) -> None:
     summary = convert([archive], str(tmp_path / "graph.nt"))
     assert summary.rejected == 0
     assert summary.converted == len(list((DATA / "ctgov-xml").glob("*.xml")))
+
+
+def _archive_with_damaged_members(path: Path) -> list[str]:
+    """Every XML sample stored, deflated or bzip2-compressed in turn; one stored and one deflated member damaged.
+
+    The deflated one no longer inflates; the stored one reads, but fails its CRC. Returns their names.
+    """
+    import zipfile
+
+    methods = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2)
+    files = sorted((DATA / "ctgov-xml").glob("*.xml"))
+    with zipfile.ZipFile(path, "w") as bundle:
+        for index, file in enumerate(files):
+            bundle.write(file, file.name, compress_type=methods[index % len(methods)])
+    raw = bytearray(path.read_bytes())
+    damaged = []
+    with zipfile.ZipFile(path) as bundle:
+        for method, filler in ((zipfile.ZIP_STORED, b"x"), (zipfile.ZIP_DEFLATED, b"\0")):
+            info = next(i for i in bundle.infolist() if i.compress_type == method)
+            start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+            middle = start + info.compress_size // 2
+            raw[middle:middle + 16] = filler * 16
+            damaged.append(info.filename)
+    path.write_bytes(bytes(raw))
+    return sorted(damaged)
+
+
+def test_damaged_archive_member_costs_that_record_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members shipped packed to workers are inflated and CRC-checked there: same result as reading in one process."""
+    import kg.parallel
+
+    monkeypatch.setattr(kg.parallel, "BATCH_FILES", 2)  # several batches, so that workers really run
+    archive = tmp_path / "records.zip"
+    damaged = _archive_with_damaged_members(archive)
+    results = {}
+    for jobs in (1, 2):
+        rejected: list = []
+        out = tmp_path / f"graph-{jobs}.nt"
+        summary = convert([archive], str(out), jobs=jobs, on_rejection=rejected.append)
+        results[jobs] = (out.read_bytes(), [(r.file, r.record, r.field) for r in rejected], summary.converted)
+    assert results[1] == results[2]
+    _, rejections, converted = results[1]
+    assert rejections == [(f"records.zip!{name}", "-", "file") for name in damaged]
+    assert converted == len(list((DATA / "ctgov-xml").glob("*.xml"))) - 2
+
+
+def test_member_with_a_long_local_extra_field_is_read(tmp_path: Path) -> None:
+    """A member's local header may carry a longer extra field than the central directory says."""
+    import struct
+    import zipfile
+
+    record = (DATA / "ctgov-xml" / sorted(p.name for p in (DATA / "ctgov-xml").glob("*.xml"))[0]).read_bytes()
+    plain = tmp_path / "plain.zip"
+    with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("record.xml", record)
+    raw = plain.read_bytes()
+    extra = struct.pack("<HH", 0xCAFE, 996) + bytes(996)  # one unknown 1,000-byte extra block
+    name_length, extra_length = struct.unpack_from("<HH", raw, 26)
+    assert extra_length == 0
+    local_end = 30 + name_length
+    patched = bytearray(raw[:26] + struct.pack("<HH", name_length, len(extra)) + raw[30:local_end] + extra
+                        + raw[local_end:])
+    struct.pack_into("<L", patched, len(patched) - 6, struct.unpack_from("<L", raw, len(raw) - 6)[0] + len(extra))
+    archive = tmp_path / "long-extra.zip"
+    archive.write_bytes(bytes(patched))
+    with zipfile.ZipFile(archive) as bundle:
+        assert bundle.read("record.xml") == record  # still a valid archive
+    summary = convert([archive], str(tmp_path / "graph.nt"))
+    assert (summary.converted, summary.rejected) == (1, 0)

@@ -192,3 +192,25 @@ def test_every_shared_json_record_reads_with_matching_counts() -> None:
             len(outcomes.get(k, [])) for k in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
         )
         assert len(trial.collaborators) == len(study["sponsorCollaboratorsModule"].get("collaborators", []))
+
+
+def test_what_the_fast_parser_refuses_reads_as_the_standard_parser_reads_it(tmp_path: Path) -> None:
+    """A byte-order mark, NaN and a lone surrogate are valid to the standard parser: such records still read."""
+    study = _study(SPORT)
+    study["protocolSection"]["contactsLocationsModule"]["locations"][0]["geoPoint"] = {"lat": float("nan"), "lon": 1.0}
+    study["protocolSection"]["identificationModule"]["briefTitle"] = "lone \ud800 surrogate"
+    odd = tmp_path / "odd.json"
+    odd.write_bytes(b"\xef\xbb\xbf" + json.dumps(study).encode("utf-8"))
+    trial = read_one(odd)
+    assert trial.brief_title == "lone \ud800 surrogate"
+    plain = tmp_path / "without-bom" / "odd.json"
+    plain.parent.mkdir()
+    plain.write_text(json.dumps(study), encoding="utf-8")
+    assert trial == read_one(plain)
+
+
+def test_broken_json_is_reported_in_the_standard_parser_words(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b'{"protocolSection": [1, 2,]}')
+    _, (rejection,) = split(read_records([bad]))
+    assert rejection.message == "invalid JSON: Expecting value: line 1 column 27 (char 26)"

@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from kg.errors import Rejection
 from kg.mesh import canonical_mesh_id
 from kg.model import (
@@ -57,9 +59,24 @@ def read(source: Source, *, stream_threshold: int = STREAM_THRESHOLD) -> Iterato
     yield from _read_whole(source, head)
 
 
+def _loads(data: bytes) -> Any:
+    """The parsed JSON of ``data``: orjson where it accepts the text, the standard parser otherwise.
+
+    orjson parses a record in about half the time. It refuses a byte-order mark, NaN,
+    infinities and lone surrogates, which the standard parser accepts, and gives other
+    messages for broken JSON; every text it refuses goes to the standard parser, so what
+    is accepted, and every error message, stays the standard parser's. One difference
+    remains: orjson reads an integer beyond 64 bits as a float (no registry number is).
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
 def _read_whole(source: Source, data: bytes) -> Iterator[Trial | Rejection]:
     try:
-        document = json.loads(data)
+        document = _loads(data)
     except json.JSONDecodeError as whole_error:
         if _looks_like_json_lines(data):
             yield from _read_lines(source, data)
@@ -87,7 +104,7 @@ def _read_lines(source: Source, data: bytes) -> Iterator[Trial | Rejection]:
         if not line.strip():
             continue
         try:
-            document = json.loads(line)
+            document = _loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield Rejection(source.name, f"line {number}", "json", f"invalid JSON: {exc}")
             continue
