@@ -42,6 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import SHARED, build_archive, load_originals
 
+from kg.analysis.networks import KNOWLEDGE_GRAPH_MAX_STATEMENTS
+
 NETWORKS = ("investigators", "sponsor-site", "condition-intervention", "conditions", "interventions",
             "trial-similarity", "knowledge-graph")
 
@@ -53,7 +55,8 @@ def cpu():
     return usage.ru_utime + usage.ru_stime
 store = from_store(sys.argv[1])
 t, c = time.perf_counter(), cpu()
-graph = build_network(store, sys.argv[2], parse_filters(sys.argv[3:]), max_neighbours=10)
+graph = build_network(store, sys.argv[2], parse_filters(sys.argv[4:]), max_neighbours=10,
+                      max_statements=int(sys.argv[3]))
 built, built_cpu = time.perf_counter() - t, cpu() - c
 metrics = compute_metrics(graph)
 print(json.dumps({"nodes": metrics.nodes, "edges": metrics.edges, "build": built,
@@ -88,9 +91,13 @@ def prepare_store(size: int, folder: Path) -> tuple[Path, float, float]:
     return store_dir, converted, loaded
 
 
-def network_argv(store_dir: Path, network: str, where: Sequence[str] = ()) -> list[str]:
-    """The child command building one network and its metrics (also run by ``registry_bench.py``)."""
-    return [sys.executable, "-c", _CHILD, str(store_dir), network, *where]
+def network_argv(store_dir: Path, network: str, where: Sequence[str] = (),
+                 max_statements: int = KNOWLEDGE_GRAPH_MAX_STATEMENTS) -> list[str]:
+    """The child command building one network and its metrics (also run by ``registry_bench.py``).
+
+    ``max_statements`` is ``kg analyze --max-statements``: the knowledge graph's size limit.
+    """
+    return [sys.executable, "-c", _CHILD, str(store_dir), network, str(max_statements), *where]
 
 
 def run_network(store_dir: Path, network: str, *, where: Sequence[str] = (), timeout: float | None = None,

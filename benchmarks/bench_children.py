@@ -270,6 +270,14 @@ _PICKS = {
           } GROUP BY ?person ORDER BY DESC(?n) LIMIT 1 }
         ?person rdfs:label ?value
     } ORDER BY ?value LIMIT 1""",
+    "co_name": """SELECT ?value ?n WHERE {
+        { SELECT ?person (COUNT(DISTINCT ?trial) AS ?n) WHERE {
+            { SELECT DISTINCT ?trial ?person WHERE { ?trial ctkg:hasRole ?role . ?role ctkg:agent ?person } }
+            { SELECT DISTINCT ?trial ?other WHERE { ?trial ctkg:hasRole ?role2 . ?role2 ctkg:agent ?other } }
+            FILTER(?other != ?person)
+          } GROUP BY ?person ORDER BY DESC(?n) LIMIT 1 }
+        ?person rdfs:label ?value
+    } ORDER BY ?value LIMIT 1""",
     "condition": """SELECT ?value ?n WHERE {
         { SELECT ?condition (COUNT(DISTINCT ?trial) AS ?n) WHERE { ?trial ctkg:condition ?condition }
           GROUP BY ?condition ORDER BY DESC(?n) LIMIT 1 }
@@ -282,9 +290,14 @@ _PICKS = {
         ?org rdfs:label ?value
     } ORDER BY ?value LIMIT 1""",
 }
-"""Parameters that name something in the data: the person, condition and sponsor with the most trials.
-Counted by node, each pattern in a subquery so the store joins by hash: counting by label with a
-per-row EXISTS took over ten minutes at 100,000 trials."""
+"""Parameters that name something in the data: the person, condition and sponsor with the most trials,
+and the person with the most trials shared with someone else (``co_name``: the person with the most
+trials may hold them alone, which would time an empty co-investigators answer). Counted by node, each
+pattern in a subquery so the store joins by hash: counting by label with a per-row EXISTS took over
+ten minutes at 100,000 trials."""
+
+_QUERY_PICKS = {"co-investigators": {"name": "co_name"}}
+"""Queries whose parameter takes another pick than the one of its own name."""
 
 _PREFIXES = """PREFIX ctkg: <https://w3id.org/ctkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -297,7 +310,8 @@ def params(store_dir: str, output: str, first_nct: str, today: str) -> None:
     The queries' example values name real trials and people that the scaled records renamed (NCT ids
     are rewritten), so they would time an empty lookup. Instead: the first trial of the set, the
     person, condition and sponsor with the most trials (the heaviest answers), ``today`` for the
-    reference date, and the examples for the rest (a point and radius, which fit any data).
+    reference date, and the examples for the rest (a point and radius, which fit any data). The
+    co-investigators query takes the person with the most shared trials instead (``_QUERY_PICKS``).
     """
     from kg.queries import bind_params, library, with_bindings
     from kg.store import open_read_only
@@ -312,7 +326,8 @@ def params(store_dir: str, output: str, first_nct: str, today: str) -> None:
             picked[f"{name}_trials"] = rows[0]["n"].value
     queries, bound = [], {}
     for spec in library():
-        values = {p.name: picked.get(p.name, p.example) for p in spec.params if p.name in picked or
+        picks = {p.name: _QUERY_PICKS.get(spec.name, {}).get(p.name, p.name) for p in spec.params}
+        values = {p.name: picked.get(picks[p.name], p.example) for p in spec.params if picks[p.name] in picked or
                   (p.example and not p.optional)}
         values = {k: v for k, v in values.items() if v}
         bound[spec.name] = values

@@ -468,6 +468,8 @@ def _networks_section(results: Json) -> list[str]:
             rows.append([f"{int(key):,}", "", _why(entry), *[""] * 6])
             continue
         for run in entry.get("runs", []):
+            if "max_statements" in run:
+                run = {**run, "network": f"{run['network']}, limit {run['max_statements']:,} statements"}
             if run.get("status") != "ok":
                 rows.append([f"{int(key):,}", run["network"], _why(run), *[""] * 6])
                 continue
@@ -478,7 +480,9 @@ def _networks_section(results: Json) -> list[str]:
         return []
     return ["## Networks: `kg analyze`", "",
             "Each network built by SPARQL from the store, then its metrics (degree, PageRank, betweenness, "
-            "Louvain communities), in a fresh process.", "",
+            "Louvain communities), in a fresh process. The knowledge graph (a node per resource, an edge per "
+            "statement) is built of every trial up to `--kg-max` trials, above that of the `--kg-where` "
+            "selection, with the statement limit given where it was raised (`--kg-max-statements`).", "",
             *_table(["trials", "network", "nodes", "edges", "build", "metrics", "betweenness", "communities",
                      "peak MB"], rows, "---:|---|---:|---:|---:|---:|---|---:|---:"), ""]
 
