@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from kg.errors import Rejection
 from kg.mapping import MappingOptions, trial_nquads, trial_ntriples
 from kg.model import Trial
-from kg.readers import read_source
+from kg.readers import WHOLE_READ_BYTES, read_source
 from kg.readers.sources import PackedMember, Source, iter_sources
 
 __all__ = [
@@ -46,7 +46,7 @@ __all__ = [
 
 _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
-MAX_SHIPPED_BYTES = 16 * 1024 * 1024
+MAX_SHIPPED_BYTES = WHOLE_READ_BYTES
 """Files up to this size are sent to worker processes; larger ones stream in the parent."""
 BATCH_FILES, BATCH_BYTES = 64, 4 * 1024 * 1024
 """Files go to a worker in batches: one task per file would cost more in hand-over than in work."""

@@ -16,7 +16,10 @@ from kg.errors import Rejection
 from kg.model import SourceFormat, Trial
 from kg.readers.sources import Source, iter_sources
 
-__all__ = ["detect_format", "read_records", "read_source"]
+__all__ = ["WHOLE_READ_BYTES", "detect_format", "read_records", "read_source"]
+
+WHOLE_READ_BYTES = 16 * 1024 * 1024
+"""Files up to this size are read whole, once; larger ones stream (big JSON pages)."""
 
 _SNIFF_BYTES = 4096
 
@@ -38,8 +41,14 @@ def detect_format(head: bytes) -> SourceFormat | None:
 
 
 def read_source(source: Source) -> Iterator[Trial | Rejection]:
-    """Every record of one source file."""
+    """Every record of one source file.
+
+    A packed archive member up to ``WHOLE_READ_BYTES`` is inflated once, into memory, instead
+    of once to sniff its format and again to read it; larger ones stream.
+    """
     try:
+        if source.packed is not None and source.size is not None and source.size <= WHOLE_READ_BYTES:
+            source = Source.from_bytes(source.name, source.read())
         with source.open() as stream:
             head = stream.read(_SNIFF_BYTES)
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
