@@ -441,7 +441,10 @@ def _queries_section(results: Json) -> list[str]:
                    "Each query in a fresh process on the store (opened read-only): the first run, and the best "
                    "of all runs in that process. Parameters come from the data "
                    "(the scaled records renamed the examples' trial and people): the first trial, and the person, "
-                   "condition and sponsor with the most trials — the largest answers.", ""]
+                   "condition and sponsor with the most trials — the largest answers; for co-investigators, "
+                   "the person with the most trials shared with someone else (since this harness version; "
+                   "a table whose co-investigators row names the same person as investigator-trials predates "
+                   "it).", ""]
         if entry.get("status") == "not run":
             out += [f"**{int(key):,} trials**: {_why(entry)}", ""]
             continue
