@@ -44,6 +44,7 @@ import platform
 import resource
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -623,9 +624,27 @@ def _merge(previous: Json, current: Json) -> Json:
         merged["profile"] = previous["profile"]
     earlier = previous.get("merged_runs") or (
         [{"generated": previous["merged_from"]}] if previous.get("merged_from") else [])
-    merged["merged_runs"] = [*earlier, {k: previous.get(k) for k in ("generated", "command", "elapsed_seconds")}]
+    merged["merged_runs"] = [*earlier, {k: previous[k] for k in ("generated", "command", "elapsed_seconds", "code")
+                                        if k in previous}]
     merged["merged_from"] = previous.get("generated")
     return merged
+
+
+def code_version() -> str | None:
+    """The commit of the checkout being measured ("-modified" when ``kg/`` differs from it); None outside git.
+
+    Runs merged into one report may have measured different code: each keeps its own.
+    """
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(HERE.parent), *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        modified = bool(git("status", "--porcelain", "--", "kg"))
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("-modified" if modified else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -642,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
          f"{', '.join(f'{s:,}' for s in options.scales)}")
     results: Json = {
         "generated": _now(), "command": command.strip(), "complete": False, "elapsed_seconds": 0.0,
-        "machine": machine(), "versions": versions(),
+        "code": code_version(), "machine": machine(), "versions": versions(),
         "options": {**{k: v for k, v in vars(options).items() if k not in ("workdir", "output_dir")},
                     "baseline_memory_mb": round(options.baseline_memory_mb),
                     "stage_memory_mb": round(options.stage_memory_mb)},
