@@ -272,3 +272,21 @@ def test_member_with_a_long_local_extra_field_is_read(tmp_path: Path) -> None:
         assert bundle.read("record.xml") == record  # still a valid archive
     summary = convert([archive], str(tmp_path / "graph.nt"))
     assert (summary.converted, summary.rejected) == (1, 0)
+
+
+def test_archives_read_the_same_where_there_is_no_pread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no ``os.pread``: members are then read with a seek and a read, to the same result."""
+    import os
+
+    archive = tmp_path / "records.zip"
+    _archive_with_damaged_members(archive)
+    results = []
+    for name in ("with-pread", "without-pread"):
+        if name == "without-pread":
+            monkeypatch.delattr(os, "pread")
+        rejected: list = []
+        out = tmp_path / f"{name}.nt"
+        summary = convert([archive], str(out), on_rejection=rejected.append)
+        results.append((out.read_bytes(), [(r.file, r.field) for r in rejected], summary.converted))
+    assert results[0] == results[1]
+    assert len(results[0][1]) == 2

@@ -149,17 +149,25 @@ def _read_packed(stored: BinaryIO, info: zipfile.ZipInfo) -> PackedMember:
     long as the central directory's, so a little slack covers them, and a second read the rare rest.
     """
     name_and_extra = len(info.filename.encode()) + len(info.extra) + 64
-    head = os.pread(stored.fileno(), _LOCAL_HEADER.size + name_and_extra + info.compress_size, info.header_offset)
+    head = _read_at(stored, _LOCAL_HEADER.size + name_and_extra + info.compress_size, info.header_offset)
     if len(head) < _LOCAL_HEADER.size or head[:4] != _LOCAL_SIGNATURE:
         raise zipfile.BadZipFile(f"bad local file header for {info.filename!r}")
     fields = _LOCAL_HEADER.unpack_from(head)
     start = _LOCAL_HEADER.size + fields[10] + fields[11]  # past the file name and the extra field
     data = head[start:start + info.compress_size]
     if len(data) < info.compress_size:  # a local extra field longer than the slack, or a truncated archive
-        data = os.pread(stored.fileno(), info.compress_size, info.header_offset + start)
+        data = _read_at(stored, info.compress_size, info.header_offset + start)
     if len(data) != info.compress_size:
         raise zipfile.BadZipFile(f"truncated file {info.filename!r}")
     return PackedMember(info.filename, data, info.compress_type, info.CRC, info.file_size)
+
+
+def _read_at(stored: BinaryIO, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes at ``offset``: one system call where there is ``pread`` (not on Windows)."""
+    if hasattr(os, "pread"):
+        return os.pread(stored.fileno(), size, offset)
+    stored.seek(offset)
+    return stored.read(size)
 
 
 def _skipped(name: str) -> bool:
