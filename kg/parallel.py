@@ -11,8 +11,7 @@ only when the input is large enough to be worth them.
 
 Archive members travel packed, as stored in the ``.zip``, and are inflated and
 CRC-checked in the worker: the parent then copies about a fifth of the bytes and
-inflates nothing, which leaves the cores to the workers. On one core each small
-file is read whole, once, the way a worker gets it.
+inflates nothing, which leaves the cores to the workers.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import multiprocessing
 import multiprocessing.context
 import os
 import zipfile
-import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,8 +28,8 @@ from dataclasses import dataclass
 from kg.errors import Rejection
 from kg.mapping import MappingOptions, trial_nquads, trial_ntriples
 from kg.model import Trial
-from kg.readers import WHOLE_READ_BYTES, read_source
-from kg.readers.sources import PackedMember, Source, iter_sources
+from kg.readers import WHOLE_READ_BYTES, read_records, read_source
+from kg.readers.sources import READ_ERRORS, PackedMember, Source, iter_sources, unreadable
 
 __all__ = [
     "BATCH_BYTES",
@@ -43,8 +41,6 @@ __all__ = [
     "map_inputs",
     "record_version",
 ]
-
-_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 MAX_SHIPPED_BYTES = WHOLE_READ_BYTES
 """Files up to this size are sent to worker processes; larger ones stream in the parent."""
@@ -118,39 +114,23 @@ def _map_batch(files: list[Shipped], quads: bool, options: MappingOptions) -> li
             try:
                 payload = payload.unpack()
             except zipfile.BadZipFile as exc:
-                results.append(_unreadable(name, exc))
+                results.append(unreadable(name, exc))
                 continue
         source = Source.from_bytes(name, payload)
         results.extend(_map_one(record, quads, options) for record in read_source(source))
     return results
 
 
-def _unreadable(name: str, exc: Exception) -> Rejection:
-    return Rejection(name, "-", "file", f"cannot read ({exc})")
-
-
 def _shippable(source: Source) -> bool:
-    """Small enough to read whole and hand to a worker (or to map from memory on one core)."""
+    """Small enough to read whole and hand to a worker."""
     return source.size is not None and source.size <= MAX_SHIPPED_BYTES
 
 
 def _map_sequentially(
     inputs: Iterable[str | os.PathLike[str]], quads: bool, options: MappingOptions
 ) -> Iterator[MappedRecord | Rejection]:
-    """One core: each small file is read whole, once, exactly as a worker would get it."""
-    for source in iter_sources(inputs):
-        if isinstance(source, Rejection):
-            yield source
-        elif _shippable(source):
-            try:
-                data = source.read()
-            except _READ_ERRORS as exc:
-                yield _unreadable(source.name, exc)
-                continue
-            yield from _map_batch([(source.name, data)], quads, options)
-        else:
-            for record in read_source(source):
-                yield _map_one(record, quads, options)
+    for record in read_records(inputs):
+        yield _map_one(record, quads, options)
 
 
 def map_inputs(
@@ -199,9 +179,9 @@ def map_inputs(
                 continue
             try:
                 payload: bytes | PackedMember = source.read() if source.packed is None else source.packed()
-            except _READ_ERRORS as exc:
+            except READ_ERRORS as exc:
                 yield from drain()
-                yield _unreadable(source.name, exc)
+                yield unreadable(source.name, exc)
                 continue
             batch.append((source.name, payload))
             batch_bytes += len(payload) if isinstance(payload, bytes) else len(payload.data)

@@ -9,12 +9,11 @@ every bad one, so one bad record never loses the good ones.
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable, Iterator
 
 from kg.errors import Rejection
 from kg.model import SourceFormat, Trial
-from kg.readers.sources import Source, iter_sources
+from kg.readers.sources import READ_ERRORS, Source, iter_sources, unreadable
 
 __all__ = ["WHOLE_READ_BYTES", "detect_format", "read_records", "read_source"]
 
@@ -51,8 +50,8 @@ def read_source(source: Source) -> Iterator[Trial | Rejection]:
             source = Source.from_bytes(source.name, source.read())
         with source.open() as stream:
             head = stream.read(_SNIFF_BYTES)
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        yield Rejection(source.name, "-", "file", f"cannot read ({exc})")
+    except READ_ERRORS as exc:
+        yield unreadable(source.name, exc)
         return
     fmt = detect_format(head)
     if fmt is SourceFormat.CTGOV_JSON:

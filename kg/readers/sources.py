@@ -28,12 +28,22 @@ from typing import IO, BinaryIO
 
 from kg.errors import Rejection
 
-__all__ = ["PackedMember", "Source", "iter_sources"]
+__all__ = ["READ_ERRORS", "PackedMember", "Source", "iter_sources", "unreadable"]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 """A zip local file header (APPNOTE 4.3.7): signature ... file name length, extra field length."""
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _PACKED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_PREAD = getattr(os, "pread", None)
+"""One system call to read at an offset; Windows has none."""
+
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+"""What reading a source's bytes may raise: the file's fault, never the record's."""
+
+
+def unreadable(name: str, exc: BaseException) -> Rejection:
+    """The rejection of a file whose bytes cannot be read."""
+    return Rejection(name, "-", "file", f"cannot read ({exc})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +143,13 @@ def _zip_sources(path: Path, display: str) -> Iterator[Source | Rejection]:
                     return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
                 return stream
 
+            name = f"{display}!{member}"
             if member.endswith(".gz"):
-                yield Source(f"{display}!{member}", opener)
+                yield Source(name, opener)
             elif info.compress_type in _PACKED_METHODS and not info.flag_bits & 0x1:  # not encrypted
-                packed = partial(_read_packed, stored, info)
-                yield Source(f"{display}!{member}", opener, info.file_size, packed)
+                yield Source(name, opener, info.file_size, partial(_read_packed, stored, info))
             else:
-                yield Source(f"{display}!{member}", opener, info.file_size)
+                yield Source(name, opener, info.file_size)
 
 
 def _read_packed(stored: BinaryIO, info: zipfile.ZipInfo) -> PackedMember:
@@ -164,8 +174,8 @@ def _read_packed(stored: BinaryIO, info: zipfile.ZipInfo) -> PackedMember:
 
 def _read_at(stored: BinaryIO, size: int, offset: int) -> bytes:
     """Up to ``size`` bytes at ``offset``: one system call where there is ``pread`` (not on Windows)."""
-    if hasattr(os, "pread"):
-        return os.pread(stored.fileno(), size, offset)
+    if _PREAD is not None:
+        return _PREAD(stored.fileno(), size, offset)
     stored.seek(offset)
     return stored.read(size)
 
