@@ -117,7 +117,7 @@ def convert(
     documents = collect(
         mapped, summary, strict=strict, on_rejection=on_rejection, on_record=on_record, on_duplicate=on_duplicate
     )
-    with atomic_output(output) as stream:
+    with atomic_output(output, bulk=True) as stream:
         write_line_documents(documents, stream, fmt)
         if summary.converted == 0 and output != "-":
             raise NoInputError(_nothing_read(summary))

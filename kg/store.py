@@ -141,7 +141,7 @@ def export_store(store: Store, output: str, output_format: OutputFormat) -> None
     write the union of all graphs, each distinct triple once, so a Turtle
     export is the same graph ``kg convert`` would write, without repeats.
     """
-    with atomic_output(output) as stream:
+    with atomic_output(output, bulk=True) as stream:
         if output_format.is_dataset:
             store.dump(stream, output_format.rdf_format, prefixes=_prefixes(output_format))
         else:

@@ -21,6 +21,7 @@ from typing import IO
 import pyoxigraph
 from pyoxigraph import Quad, Triple
 
+from kg.direct_file import DirectFile
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
 
@@ -90,11 +91,13 @@ def format_for_path(path: str) -> OutputFormat:
 
 
 @contextmanager
-def atomic_output(path: str) -> Iterator[IO[bytes]]:
+def atomic_output(path: str, *, bulk: bool = False) -> Iterator[IO[bytes]]:
     """A binary stream that becomes ``path`` only if the block completes.
 
     ``-`` is standard output (written directly). A ``.gz`` path is compressed
-    with a fixed timestamp, so the same content gives the same bytes.
+    with a fixed timestamp, so the same content gives the same bytes. ``bulk``
+    is for outputs that may outgrow memory (a converted registry, a store
+    dump): they bypass the page cache (``kg.direct_file``).
     """
     if path == "-":
         yield sys.stdout.buffer
@@ -104,7 +107,7 @@ def atomic_output(path: str) -> Iterator[IO[bytes]]:
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as raw:
+        with DirectFile(fd) if bulk else os.fdopen(fd, "wb") as raw:
             if path.endswith(".gz"):
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
                     yield zipped  # type: ignore[misc]
