@@ -356,8 +356,40 @@ def _load_time(results: Json) -> list[str]:
             *_table(["records", "jobs", "load", "convert", "load − convert", "share of the load"], rows), ""]
 
 
+def _store_alone(results: Json) -> list[str]:
+    rows, rates = [], []
+    for key, scale in sorted(results.get("scales", {}).items(), key=lambda kv: int(kv[0])):
+        load = scale.get("load", {})
+        alone = load.get("store_alone")
+        if load.get("status") != "ok" or not alone:
+            continue
+        if alone.get("status") != "ok":
+            rows.append([f"{int(key):,}", _why(alone), "", "", "", _secs(load["seconds"]), "", ""])
+            continue
+        rates.append((int(key), alone["store_seconds"] / (int(key) / 1000)))
+        rows.append([f"{int(key):,}", _num(alone["quads"]), _secs(alone["bulk_load_seconds"]),
+                     _secs(alone["optimize_seconds"]), _secs(alone["store_seconds"]), _secs(load["seconds"]),
+                     f"{load['seconds'] / alone['store_seconds']:.2f}×", _mb(alone["peak_tree_mb"])])
+    if not rows:
+        return []
+    out = ["### Loading: the store alone", "",
+           "The floor under `kg load`: the loaded store's quads, each once (as `kg export` writes them), "
+           "bulk-loaded from one N-Quads file into a fresh store and compacted, with nothing of ours running "
+           "(`bench_children.py bulk-load`; `--store-alone-records`). No loader on this store can be faster on "
+           "this machine.", "",
+           *_table(["trials", "quads", "bulk load", "compaction", "store alone", "kg load", "kg load / store alone",
+                    "peak MB"], rows), ""]
+    if rates:
+        largest, per_thousand = rates[-1]
+        trend = "; ".join(f"{count:,} trials: {rate:.2f} s" for count, rate in rates)
+        out += [f"The store alone per 1,000 trials — {trend}. At the {largest:,}-trial rate, {REGISTRY:,} trials "
+                f"would take the store alone about {_secs(per_thousand * REGISTRY / 1000)}, if its time grew no "
+                "faster than the trials (it grows faster where the rate above rises with the scale).", ""]
+    return out
+
+
 def _time_section(results: Json) -> list[str]:
-    return ["## Where the time goes", "", *_conversion_time(results), *_load_time(results)]
+    return ["## Where the time goes", "", *_conversion_time(results), *_load_time(results), *_store_alone(results)]
 
 
 def _records_section(results: Json) -> list[str]:

@@ -117,6 +117,7 @@ class Options:
     pyshacl_records: list[int]
     pyshacl_timeout: float
     rdflib_query_records: list[int]
+    store_alone_records: list[int]
     rdflib_query_timeout: float
     baseline_memory_mb: float
     stage_memory_mb: float
@@ -324,6 +325,8 @@ class Bench:
                 runs = self.run_networks(store, count)
                 out["networks"] = {"status": "failed" if any(r["status"] not in ("ok", "not run") for r in runs)
                                    else "ok", "runs": runs, "measured_at": _now()}
+        if store is not None and out["load"].get("status") == "ok" and count in options.store_alone_records:
+            out["load"]["store_alone"] = self.store_alone(store, count)
         if store is not None and not self.wanted_by_baselines(count):
             self.drop_store(store)
         for stage in STAGES:
@@ -334,6 +337,28 @@ class Bench:
         """Whether the rdflib query baseline will run on this scale's store (so it is kept until then)."""
         options = self.options
         return options.baselines and "queries" in options.stages and count in options.rdflib_query_records
+
+    def store_alone(self, store: Path, count: int) -> Json:
+        """The floor under ``kg load``: the loaded store's quads (each once, as ``kg export`` writes them)
+        bulk-loaded from a file into a fresh store and compacted, with nothing of ours running."""
+        nquads, fresh = self.work / f"store-alone-{count}.nq", self.work / f"store-alone-{count}"
+        _remove(fresh)
+        try:
+            exported = self.measure(f"{count}-store-alone-export", python_argv(CHILDREN, "export", store, nquads))
+            if not exported.ok:
+                return _not_run(f"the store could not be exported: {exported.error}")
+            measured = self.measure(f"{count}-store-alone", python_argv(CHILDREN, "bulk-load", nquads, fresh))
+            entry: Json = {**measured.as_dict(), "export_seconds": round(exported.seconds, 1),
+                           "nquads_mb": round(nquads.stat().st_size / 1e6, 1)}
+            if measured.ok:
+                result = measured.last
+                entry.update(quads=result["quads"], bulk_load_seconds=round(result["bulk_load_seconds"], 3),
+                             optimize_seconds=round(result["optimize_seconds"], 3),
+                             store_seconds=round(result["seconds"], 3))
+            return entry
+        finally:
+            _remove(nquads)
+            _remove(fresh)
 
     def drop_store(self, store: Path) -> None:
         """Free the disk (about 80 KB a trial) unless ``--keep-files``; a later run then loads the store again."""
@@ -553,6 +578,11 @@ def _parse_args(argv: list[str] | None) -> Options:
                         help="seconds each pySHACL run may take (default 600)")
     parser.add_argument("--rdflib-query-records", type=int, nargs="+", default=[500],
                         help="trial counts at which rdflib's SPARQL runs the library queries (default 500)")
+    parser.add_argument("--store-alone-records", type=int, nargs="*", default=[10000, 20000, 100000],
+                        help="trial counts at which the store alone is measured after the load: its quads "
+                             "exported and bulk-loaded from that file into a fresh store, the floor under "
+                             "kg load (default 10000 20000 100000; needs the disk of a second store; "
+                             "give no value to skip)")
     parser.add_argument("--rdflib-query-timeout", type=float, default=300.0,
                         help="seconds rdflib may take to parse and answer all queries (default 300)")
     parser.add_argument("--baseline-memory-gb", type=float, default=round(min(8.0, 0.4 * ram_mb / 1024), 1),
@@ -589,7 +619,8 @@ def _parse_args(argv: list[str] | None) -> Options:
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
-    if any(n < 1 for n in [*args.scales, *args.jobs, *args.pyshacl_records, *args.rdflib_query_records]):
+    if any(n < 1 for n in [*args.scales, *args.jobs, *args.pyshacl_records, *args.rdflib_query_records,
+                          *args.store_alone_records]):
         parser.error("scales, jobs and record counts must be positive")
     if args.profile_records < 0:
         parser.error("--profile-records must be 0 or more")
@@ -598,6 +629,7 @@ def _parse_args(argv: list[str] | None) -> Options:
                    rdflib_convert_timeout=args.rdflib_convert_timeout, profile_records=args.profile_records,
                    pyshacl_records=args.pyshacl_records,
                    pyshacl_timeout=args.pyshacl_timeout, rdflib_query_records=args.rdflib_query_records,
+                   store_alone_records=args.store_alone_records,
                    rdflib_query_timeout=args.rdflib_query_timeout,
                    baseline_memory_mb=args.baseline_memory_gb * 1024,
                    stage_memory_mb=args.stage_memory_gb * 1024, query_repeats=args.query_repeats,

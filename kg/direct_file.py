@@ -27,8 +27,9 @@ except ImportError:  # pragma: no cover - not on POSIX: no direct I/O either
 __all__ = ["BLOCK_BYTES", "DirectFile"]
 
 BLOCK_BYTES = 4 * 1024 * 1024
-"""Bytes handed to the disk per write: large enough that the synchronous write is cheap per byte,
-small enough to stay in the CPU caches' neighbourhood. A multiple of every disk's block size."""
+"""Bytes handed to the disk per write: large enough that each synchronous write is cheap per byte,
+small enough that the writer is never away for long (a few milliseconds on an SSD) while the worker
+processes wait for it. A multiple of every disk's block size, as direct I/O requires."""
 
 _O_DIRECT: int = getattr(os, "O_DIRECT", 0) if fcntl is not None else 0
 
