@@ -241,6 +241,7 @@ def profile(archive: str, output: str, limit: str) -> None:
     from kg.readers.ctgov_json import _loads as json_loads  # the reader's own JSON parsing (orjson first)
     from kg.readers.ctgov_xml import _parser as xml_parser  # the reader's own parser, settings and all
     from kg.readers.sources import Source, iter_sources
+    from kg.writers import atomic_output
 
     clock = time.perf_counter
     seconds: dict[str, float] = {}
@@ -272,7 +273,7 @@ def profile(archive: str, output: str, limit: str) -> None:
     seconds["encoding"] = clock() - started
 
     started = clock()
-    with open(output, "wb") as stream:
+    with atomic_output(output, bulk=True) as stream:  # as kg convert writes: past the page cache where it can
         for document in documents:
             stream.write(document)
     seconds["writing"] = clock() - started

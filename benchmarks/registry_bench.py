@@ -325,7 +325,7 @@ class Bench:
                 runs = self.run_networks(store, count)
                 out["networks"] = {"status": "failed" if any(r["status"] not in ("ok", "not run") for r in runs)
                                    else "ok", "runs": runs, "measured_at": _now()}
-        if store is not None and out["load"].get("status") == "ok" and count in options.store_alone_records:
+        if store is not None and "load" in out and count in options.store_alone_records:
             out["load"]["store_alone"] = self.store_alone(store, count)
         if store is not None and not self.wanted_by_baselines(count):
             self.drop_store(store)
