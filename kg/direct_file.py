@@ -57,7 +57,11 @@ class DirectFile(io.RawIOBase):
         if block_bytes <= 0 or block_bytes % mmap.PAGESIZE:
             raise ValueError(f"block_bytes must be a positive multiple of {mmap.PAGESIZE}")
         self._fd = fd
-        self._block = mmap.mmap(-1, block_bytes)  # anonymous maps are page-aligned, as O_DIRECT needs
+        try:
+            self._block = mmap.mmap(-1, block_bytes)  # anonymous maps are page-aligned, as O_DIRECT needs
+        except OSError:
+            os.close(fd)  # the file descriptor is ours from here on, even when we cannot start
+            raise
         self._view = memoryview(self._block)
         self._filled = 0
         self.direct = _set_direct(fd, True)

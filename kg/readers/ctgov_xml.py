@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import threading
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,7 +52,7 @@ from kg.model import (
     Trial,
 )
 from kg.readers.base import FieldError, check_nct_id
-from kg.readers.sources import Source
+from kg.readers.sources import READ_ERRORS, Source, unreadable
 from kg.text import clean, parse_age, parse_date, reflow, split_criteria, split_degrees
 from kg.vocab import SCHEMES, to_code
 
@@ -72,8 +71,8 @@ def read(source: Source) -> Iterator[Trial | Rejection]:
     """The one study of an XML source file, or the ``Rejection`` that says why it cannot be read."""
     try:
         data = source.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        yield Rejection(source.name, "-", "file", f"cannot read ({exc})")
+    except READ_ERRORS as exc:
+        yield unreadable(source.name, exc)
         return
     yield parse_xml(data, source.name)
 

@@ -92,7 +92,7 @@ from kg.model import (
     Trial,
 )
 from kg.readers.base import FieldError, check_nct_id
-from kg.readers.sources import Source
+from kg.readers.sources import READ_ERRORS, Source, unreadable
 from kg.text import clean, parse_age, parse_date, split_degrees
 from kg.vocab import to_code
 
@@ -1274,8 +1274,8 @@ def read(source: Source) -> Iterator[Trial | Rejection]:
     """The one trial of a trial page, or the ``Rejection`` saying why it cannot be read."""
     try:
         data = source.read()
-    except (OSError, EOFError) as exc:
-        yield Rejection(source.name, "-", "file", f"cannot read ({exc})")
+    except READ_ERRORS as exc:
+        yield unreadable(source.name, exc)
         return
     try:
         text = data.decode("utf-8-sig")
