@@ -63,7 +63,7 @@ def validate(
     """
     from kg.validation import Severity
     from kg.validation import validate as run_validate
-    from kg.validation.render import to_json, to_text, to_turtle
+    from kg.validation.render import to_text, write_json, write_turtle
     from kg.writers import atomic_output
 
     with progress("reading", unit="") as bar:
@@ -86,14 +86,13 @@ def validate(
         except KgError as exc:
             error(str(exc))
             sys.exit(exc.exit_status)
-    if output_format == "text":
-        document = to_text(report, limit=limit).encode("utf-8")
-    elif output_format == "json":
-        document = to_json(report).encode("utf-8")
-    else:
-        document = to_turtle(report)
     with atomic_output(report_path or "-") as stream:
-        stream.write(document)
+        if output_format == "text":
+            stream.write(to_text(report, limit=limit).encode("utf-8"))
+        elif output_format == "json":
+            write_json(report, stream)
+        else:
+            write_turtle(report, stream)
     counts = report.counts()
     if report_path or output_format != "text":
         click.echo(f"{counts.get(Severity.VIOLATION, 0)} violations, {counts.get(Severity.WARNING, 0)} warnings, "

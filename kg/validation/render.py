@@ -1,19 +1,26 @@
 """Output formats of a validation report: text for people, JSON for programs, the SHACL report graph.
 
-Each function returns the document as a string (or bytes); writing it is the caller's job. Every
-format is deterministic: results are sorted, and the Turtle report names its result nodes after
-their position in that order instead of random blank-node labels.
+``write_json`` and ``write_turtle`` write to a binary stream result by result, because a report on
+the whole registry holds over a million results: built whole, the JSON document (and its encoded
+copy) or the Turtle report's triples would cost gigabytes on top of the results themselves. The
+text report lists a few nodes per shape, so it is built as a string. ``to_json`` and ``to_turtle``
+return the same bytes for small reports. Every format is deterministic: results are sorted, and the
+Turtle report names its result nodes after their position in that order instead of random
+blank-node labels.
 """
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kg.validation.report import SH, Severity, ValidationReport, ValidationResult
 
-__all__ = ["to_json", "to_text", "to_turtle"]
+__all__ = ["to_json", "to_text", "to_turtle", "write_json", "write_turtle"]
 
 _SHORT = {
     "https://w3id.org/ctkg/shapes#": "ctsh:",
@@ -85,10 +92,13 @@ def _result_dict(result: ValidationResult) -> dict[str, object]:
     }
 
 
-def to_json(report: ValidationReport) -> str:
-    """A machine-readable summary: counts by severity and shape, then every result."""
+def write_json(report: ValidationReport, stream: BinaryIO) -> None:
+    """A machine-readable summary: counts by severity and shape, then every result, written as it goes.
+
+    The bytes are those of ``json.dumps`` of the whole document with an indent of two.
+    """
     counts = report.counts()
-    document = {
+    head = {
         "conforms": report.conforms,
         "engine": report.engine,
         "today": report.today.isoformat() if report.today else None,
@@ -101,9 +111,24 @@ def to_json(report: ValidationReport) -> str:
             {"shape": shape, "severity": severity.value, "count": len(results)}
             for (shape, severity), results in report.by_shape().items()
         ],
-        "results": [_result_dict(r) for r in report.results],
+        "results": [],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    if not report.results:
+        stream.write((text + "\n").encode("utf-8"))
+        return
+    stream.write(text[:-len("[]\n}")].encode("utf-8") + b"[\n")
+    for index, result in enumerate(report.results):
+        entry = json.dumps(_result_dict(result), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        stream.write(((",\n" if index else "") + "    " + entry).encode("utf-8"))
+    stream.write(b"\n  ]\n}\n")
+
+
+def to_json(report: ValidationReport) -> str:
+    """``write_json``'s document as a string."""
+    buffer = io.BytesIO()
+    write_json(report, buffer)
+    return buffer.getvalue().decode("utf-8")
 
 
 def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -116,30 +141,44 @@ def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return quad.object
 
 
-def to_turtle(report: ValidationReport) -> bytes:
-    """The standard SHACL validation report (sh:ValidationReport with sh:result nodes), in Turtle."""
+_PREFIXES = {"sh": SH, "ctsh": "https://w3id.org/ctkg/shapes#", "ctkg": "https://w3id.org/ctkg/ontology#",
+             "xsd": "http://www.w3.org/2001/XMLSchema#"}
+
+
+def _report_triples(report: ValidationReport) -> Iterator[ox.Triple]:
+    """The report graph's triples, result by result, in the order they are written."""
     sh = ox.NamedNode
     rdf_type = sh("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     root = ox.BlankNode("report")
-    triples = [
-        ox.Triple(root, rdf_type, sh(f"{SH}ValidationReport")),
-        ox.Triple(root, sh(f"{SH}conforms"), ox.Literal("true" if report.conforms else "false",
-                                                           datatype=sh("http://www.w3.org/2001/XMLSchema#boolean"))),
-    ]
+    yield ox.Triple(root, rdf_type, sh(f"{SH}ValidationReport"))
+    yield ox.Triple(root, sh(f"{SH}conforms"), ox.Literal("true" if report.conforms else "false",
+                                                          datatype=sh("http://www.w3.org/2001/XMLSchema#boolean")))
     for index, result in enumerate(report.results, start=1):
         node = ox.BlankNode(f"r{index}")
-        triples.append(ox.Triple(root, sh(f"{SH}result"), node))
-        triples.append(ox.Triple(node, rdf_type, sh(f"{SH}ValidationResult")))
-        triples.append(ox.Triple(node, sh(f"{SH}focusNode"), _term(result.focus_node)))
-        triples.append(ox.Triple(node, sh(f"{SH}sourceShape"), _term(result.shape)))
-        triples.append(ox.Triple(node, sh(f"{SH}sourceConstraintComponent"), sh(result.component)))
-        triples.append(ox.Triple(node, sh(f"{SH}resultSeverity"), sh(result.severity.iri)))
+        yield ox.Triple(root, sh(f"{SH}result"), node)
+        yield ox.Triple(node, rdf_type, sh(f"{SH}ValidationResult"))
+        yield ox.Triple(node, sh(f"{SH}focusNode"), _term(result.focus_node))
+        yield ox.Triple(node, sh(f"{SH}sourceShape"), _term(result.shape))
+        yield ox.Triple(node, sh(f"{SH}sourceConstraintComponent"), sh(result.component))
+        yield ox.Triple(node, sh(f"{SH}resultSeverity"), sh(result.severity.iri))
         if result.path:
-            triples.append(ox.Triple(node, sh(f"{SH}resultPath"), _term(result.path)))
+            yield ox.Triple(node, sh(f"{SH}resultPath"), _term(result.path))
         if result.value is not None:
-            triples.append(ox.Triple(node, sh(f"{SH}value"), _term(result.value)))
+            yield ox.Triple(node, sh(f"{SH}value"), _term(result.value))
         for message in result.message.split("\n") if result.message else ():
-            triples.append(ox.Triple(node, sh(f"{SH}resultMessage"), ox.Literal(message)))
-    prefixes = {"sh": SH, "ctsh": "https://w3id.org/ctkg/shapes#", "ctkg": "https://w3id.org/ctkg/ontology#",
-                "xsd": "http://www.w3.org/2001/XMLSchema#"}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)  # type: ignore[return-value]
+            yield ox.Triple(node, sh(f"{SH}resultMessage"), ox.Literal(message))
+
+
+def write_turtle(report: ValidationReport, stream: BinaryIO) -> None:
+    """The standard SHACL validation report (sh:ValidationReport with sh:result nodes), in Turtle.
+
+    The triples are made one result at a time while the store's serializer writes them.
+    """
+    ox.serialize(_report_triples(report), stream, ox.RdfFormat.TURTLE, prefixes=_PREFIXES)
+
+
+def to_turtle(report: ValidationReport) -> bytes:
+    """``write_turtle``'s document as bytes."""
+    buffer = io.BytesIO()
+    write_turtle(report, buffer)
+    return buffer.getvalue()
