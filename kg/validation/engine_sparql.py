@@ -32,7 +32,8 @@ classes, one index seek per failing node):
   every focus node; rows whose ``$this`` is not a focus node of the shape are dropped, which is
   what binding ``$this`` per focus node would have given. A constraint's ``ctsh:setwiseSelect``
   (the same rule written with a subquery per triple pattern and ``MINUS``, so that the store
-  joins by hash) runs instead of its ``sh:select`` when it has one.
+  joins by hash) runs instead of its ``sh:select`` when it has one; it may leave out the
+  target class, since its rows are joined with the focus nodes here.
 
 Checks that cannot find anything are not run: no instance of any target class, or no triple
 with the path.

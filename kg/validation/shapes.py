@@ -15,8 +15,10 @@ evaluation time.
 Set-wise forms: a SPARQL constraint may carry, besides ``sh:select``, a ``ctsh:setwiseSelect``:
 the same rule written to run once over every focus node with ``$this`` unbound, in a form the
 compiled engine's store evaluates with hash joins (see ``shapes/rules.ttl``). pySHACL ignores it;
-the compiled engine runs it instead of ``sh:select`` (both must select the same rows, which the
-tests check by comparing the engines).
+the compiled engine runs it instead of ``sh:select`` (both must select the same rows for the
+shape's focus nodes, which the tests check by comparing the engines). The engine keeps only rows
+whose ``$this`` is a focus node, so the set-wise form need not repeat the target class: another
+hash join over every instance costs memory in proportion to the data.
 """
 
 from __future__ import annotations
