@@ -7,8 +7,8 @@ Two engines give the same results:
 * ``pyshacl``: the reference, pySHACL over an in-memory rdflib graph; exact and slow;
 * ``sparql``: each constraint compiled into one set-wise SPARQL query over a pyoxigraph store,
   which may live on disk (``store_dir``) so the graph itself is never held in memory; the
-  store's hash joins still hold whole predicates (8.1 GB at peak for the registry's 560,000
-  trials, 1.8 GB for 100,000).
+  store's hash joins still hold whole predicates (6.9 GB at peak for the registry's 560,000
+  trials, 1.8 GB for 100,000), so memory still grows with the input.
 
 ``auto`` (the default) sends small inputs to the reference engine and everything else to the
 compiled one (or to pySHACL whatever the size when the shapes use a feature the compiled
